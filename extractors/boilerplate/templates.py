@@ -1,0 +1,76 @@
+"""Learning a source's template lines: what recurs, verbatim, across its documents.
+
+Recurrence alone is not enough, because a source also repeats *article* text: a short
+subheading ("What we know"), a quote carried through a story series, a background paragraph
+reused in every follow-up ("Russia launched its full-scale invasion in February 2022.").
+Removing those would lose reporting, so a recurring line is only taken as template when:
+
+- it has at least MIN_WORDS words: one- and two-word lines are mostly subheadings and
+  datelines, and the short UI labels a template is made of are covered by the rules;
+- it does not report speech (said/told/according to ...): a quote is reporting, however
+  often it is reused;
+- it is not an ordinary third-person sentence of PLAIN_SENTENCE_WORDS words or more:
+  templates are either short labels or written in the publisher's voice (we/our/you),
+  while long declarative sentences without those are what background paragraphs look like.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+MIN_WORDS = 3
+PLAIN_SENTENCE_WORDS = 12
+_WHITESPACE = re.compile(r"\s+")
+_SYMBOL_CATEGORIES = ("Sm", "So", "Sk")  # not "Sc": a currency sign is part of "$2"
+
+# Lines are casefolded before these are applied.
+_REPORTED_SPEECH = re.compile(
+    r"\b(?:said|says|told|according to|sagte|sagt|erklärte|laut|zufolge|a déclaré|a dit|"
+    r"selon|dijo|afirmó|según|сказал\w*|заявил\w*|по словам|сказав|сказала|заявив|заявила|"
+    r"за словами)\b"
+)
+_PUBLISHER_VOICE = re.compile(
+    r"\b(?:we|our|us|you|your|wir|uns|unser\w*|ihr\w*|nous|notre|nos|vous|votre|vos|"
+    r"nuestr\w+|tu|tus|usted\w*|мы|нас|наш\w*|вы|вас|ваш\w*|ми|ви)\b"
+)
+
+
+def learn_templates(documents: Iterable[Sequence[str]], min_documents: int = 3) -> frozenset[str]:
+    """Normalised lines of one source recurring in `min_documents` documents, template-like."""
+    if min_documents < 2:
+        raise ValueError("min_documents must be at least 2: one document shows no recurrence")
+    documents_with_line: Counter[str] = Counter()
+    for lines in documents:
+        documents_with_line.update({normalise_line(line) for line in lines if line.strip()})
+    return frozenset(
+        line
+        for line, count in documents_with_line.items()
+        if count >= min_documents and may_be_template(line)
+    )
+
+
+def may_be_template(normalised: str) -> bool:
+    words = normalised.split()
+    if len(words) < MIN_WORDS or _REPORTED_SPEECH.search(normalised):
+        return False
+    return len(words) < PLAIN_SENTENCE_WORDS or bool(_PUBLISHER_VOICE.search(normalised))
+
+
+def normalise_line(line: str) -> str:
+    """Casefolded, NFKC, single-spaced and without punctuation at the ends: a template key."""
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", line).casefold())
+    text = _WHITESPACE.sub(" ", text).strip()
+    start, end = 0, len(text)
+    while start < end and _is_edge_noise(text[start]):
+        start += 1
+    while end > start and _is_edge_noise(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
+def _is_edge_noise(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category.startswith(("P", "Z")) or category in _SYMBOL_CATEGORIES

@@ -1,0 +1,26 @@
+"""Language detection with py3langid (offline; its model ships with the package)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+# Below this confidence (py3langid's normalised probability) we say "unknown" rather
+# than guess: short or mixed texts otherwise get confidently wrong labels.
+MIN_CONFIDENCE = 0.5
+_SAMPLE_CHARS = 5000
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str) -> str | None:
+    sample = text[:_SAMPLE_CHARS]
+    if len(sample.split()) < 3:
+        return None
+    language, confidence = _identifier().classify(sample)
+    return str(language) if confidence >= MIN_CONFIDENCE else None

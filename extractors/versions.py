@@ -1,0 +1,7 @@
+"""The versions stamped on every row: bump EXTRACTOR_VERSION when extraction output changes."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+EXTRACTOR_VERSION = f"newsflow-extract/1+trafilatura-{version('trafilatura')}"

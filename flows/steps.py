@@ -1,0 +1,80 @@
+"""The plain step functions: what each batched step does, with no orchestration attached.
+
+The local mode calls these directly; the Prefect flow wraps each one as a task.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+from extractors.batch import RulesSpec, extract_batch
+from extractors.normalise import content_sha256
+from extractors.pipeline import document_id
+from extractors.records import ArticleRecord, Failure, RawDocument
+from flows.pipeline import RunSummary, Steps, versions
+from warehouse import rawstore
+from warehouse.connection import writing
+from warehouse.landing import land_batch
+from warehouse.runs import RunTotals, finish_run, start_run, upsert_source
+
+
+def start(
+    warehouse: str,
+    run_id: str,
+    mode: str,
+    parameters: dict[str, object],
+    sources: list[tuple[str, str]],
+    prefect_flow_run_id: str | None = None,
+) -> None:
+    with writing(warehouse) as con:
+        for source_id, location in sources:
+            upsert_source(con, source_id, "files", location)
+        start_run(con, run_id, "ingest-seeds", mode, parameters, versions(), prefect_flow_run_id)
+
+
+def extract(raws: list[RawDocument], rules: RulesSpec) -> list[ArticleRecord | Failure]:
+    return extract_batch(raws, rules)
+
+
+def land(
+    warehouse: str,
+    run_id: str,
+    raws: list[RawDocument],
+    records: list[ArticleRecord],
+    failures: list[Failure],
+) -> RunSummary:
+    """Raw bytes first (idempotent files), then every row of the batch in one transaction."""
+    root = rawstore.raw_root(warehouse)
+    documents = [
+        (raw, document_id(raw), rawstore.store(root, content_sha256(raw.content), raw.content))
+        for raw in raws
+    ]
+    with writing(warehouse) as con:
+        counts = land_batch(con, run_id, documents, records, failures)
+    return RunSummary(
+        run_id=run_id,
+        mode="",
+        articles_new=counts.articles_new,
+        articles_updated=counts.articles_updated,
+        articles_unchanged=counts.articles_unchanged,
+        removals=sum(len(record.removals) for record in records),
+        lines_removed=sum(m.line_end - m.line_start for r in records for m in r.removals),
+        failures=len(failures),
+        failure_lines=tuple(f"{f.url}: {f.stage}: {f.reason}" for f in failures),
+    )
+
+
+def finish(warehouse: str, summary: RunSummary, error: str | None) -> None:
+    fields = {name: value for name, value in asdict(summary).items() if name in _TOTALS}
+    with writing(warehouse) as con:
+        finish_run(con, summary.run_id, RunTotals(**fields), error)
+
+
+_TOTALS = set(RunTotals.__dataclass_fields__)
+
+LOCAL_STEPS = Steps(start=start, extract=extract, land=land, finish=finish)
+
+
+def warehouse_path(value: str | Path) -> str:
+    return str(Path(value))

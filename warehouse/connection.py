@@ -1,0 +1,122 @@
+"""Opening the warehouse: one serialised writer at a time, short transactions, bounded waits.
+
+Writers take an advisory file lock (`<warehouse>.lock`) first, so newsflow's own processes
+queue fairly instead of racing for DuckDB's lock; then DuckDB's own lock, which a foreign
+process (the duckdb shell, a notebook) may hold. Both waits back off up to a deadline
+(`NEWSFLOW_LOCK_TIMEOUT`, seconds) and end in one line naming the holder if DuckDB says.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from warehouse.errors import WarehouseBusy, WarehouseMissing
+from warehouse.migrations import migrate
+
+DEFAULT_LOCK_TIMEOUT_S = 60.0
+_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>\S+) \(PID (?P<pid>\d+)\)")
+
+
+def lock_timeout() -> float:
+    return float(os.environ.get("NEWSFLOW_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT_S))
+
+
+def _backoff_delays(deadline: float) -> Iterator[float]:
+    delay = 0.05
+    while time.monotonic() < deadline:
+        yield min(delay, max(0.0, deadline - time.monotonic()))
+        delay = min(delay * 2, 1.0)
+
+
+@contextmanager
+def _process_lock(path: Path, deadline: float) -> Iterator[None]:
+    lock_path = path.with_name(path.name + ".lock")
+    with open(lock_path, "a+") as handle:
+        for delay in _backoff_delays(deadline):
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                time.sleep(delay)
+        else:
+            raise WarehouseBusy(f"{path}: another newsflow run is writing; retry when it ends")
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _describe_holder(message: str) -> str:
+    match = _HOLDER.search(message)
+    if not match:
+        return "another process"
+    return f"{Path(match['program']).name} (PID {match['pid']})"
+
+
+def _connect(path: Path, deadline: float, read_only: bool) -> duckdb.DuckDBPyConnection:
+    last_error = ""
+    for delay in _backoff_delays(deadline):
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower():
+                raise
+            last_error = str(error)
+            time.sleep(delay)
+    holder = _describe_holder(last_error)
+    raise WarehouseBusy(
+        f"{path} is locked by {holder}; close it (for a shell, use `newsflow sql`) "
+        f"or raise NEWSFLOW_LOCK_TIMEOUT"
+    )
+
+
+def _prepare(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+@contextmanager
+def writing(path: Path | str, timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A migrated connection inside one transaction; committed on success, else rolled back."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + (lock_timeout() if timeout is None else timeout)
+    with _process_lock(path, deadline):
+        con = _prepare(_connect(path, deadline, read_only=False))
+        try:
+            migrate(con)
+            con.execute("BEGIN TRANSACTION")
+            yield con
+            con.execute("COMMIT")
+        except BaseException:
+            _rollback(con)
+            raise
+        finally:
+            con.close()
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    with contextlib.suppress(duckdb.Error):  # no transaction open: failed before BEGIN
+        con.execute("ROLLBACK")
+
+
+@contextmanager
+def reading(path: Path | str, timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    path = Path(path)
+    if not path.exists():
+        raise WarehouseMissing(f"no warehouse at {path}; run `newsflow ingest` first")
+    deadline = time.monotonic() + (lock_timeout() if timeout is None else timeout)
+    con = _prepare(_connect(path, deadline, read_only=True))
+    try:
+        yield con
+    finally:
+        con.close()

@@ -1,0 +1,148 @@
+"""Landing a batch: documents, articles, removals and failures in one short transaction.
+
+Bulk paths only: each batch becomes Arrow tables that DuckDB reads in one statement.
+Keys repeated inside a batch are dropped first (an upsert keeps only one of them silently).
+A row whose record_hash is unchanged is left alone, so a re-run changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from extractors.records import ArticleRecord, Failure, RawDocument
+from warehouse.tables import article_table, document_table, failure_table, removal_table
+
+
+@dataclass(frozen=True)
+class BatchCounts:
+    documents_new: int = 0
+    articles_new: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    removals: int = 0
+    failures: int = 0
+
+
+def land_batch(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    documents: Sequence[tuple[RawDocument, str, str]],
+    records: Sequence[ArticleRecord],
+    failures: Sequence[Failure],
+) -> BatchCounts:
+    """`documents` are (raw, document_id, raw_path) triples; caller holds the transaction."""
+    documents_new = _insert_documents(con, document_table(documents, run_id))
+    new, updated, unchanged = _upsert_articles(con, run_id, records)
+    removals = _replace_removals(con, run_id, records, new | updated)
+    _resolve_failures(con, records)
+    _upsert_failures(con, failure_table(failures, run_id))
+    return BatchCounts(
+        documents_new, len(new), len(updated), len(unchanged), removals, len(failures)
+    )
+
+
+def _insert_documents(con: duckdb.DuckDBPyConnection, table: pa.Table) -> int:
+    con.register("batch_documents", table)
+    before = _count(con, "documents")
+    con.execute(
+        "INSERT INTO documents SELECT b.* FROM batch_documents b "
+        "ANTI JOIN documents d USING (document_id)"
+    )
+    con.unregister("batch_documents")
+    return _count(con, "documents") - before
+
+
+def _upsert_articles(
+    con: duckdb.DuckDBPyConnection, run_id: str, records: Sequence[ArticleRecord]
+) -> tuple[set[str], set[str], set[str]]:
+    con.register("batch_articles", article_table(records, run_id))
+    known = dict(
+        con.execute(
+            "SELECT a.article_id, a.record_hash = b.record_hash FROM articles a "
+            "JOIN batch_articles b USING (article_id)"
+        ).fetchall()
+    )
+    con.execute(_ARTICLE_UPSERT)
+    con.unregister("batch_articles")
+    ids = {record.article_id for record in records}
+    unchanged = {article_id for article_id, same in known.items() if same}
+    return ids - set(known), set(known) - unchanged, unchanged
+
+
+_UPDATED_COLUMNS = [
+    "source_id",
+    "url",
+    "title",
+    "authors",
+    "published_at",
+    "language",
+    "site_name",
+    "body",
+    "word_count",
+    "content_hash",
+    "record_hash",
+    "document_id",
+    "extractor_version",
+    "rules_version",
+    "run_id",
+    "updated_at",
+]
+
+_ARTICLE_UPSERT = (
+    "INSERT INTO articles SELECT * FROM batch_articles "
+    "ON CONFLICT (article_id) DO UPDATE SET "
+    + ", ".join(f"{column} = excluded.{column}" for column in _UPDATED_COLUMNS)
+    + " WHERE articles.record_hash <> excluded.record_hash"
+)
+
+
+def _replace_removals(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    records: Sequence[ArticleRecord],
+    changed_ids: set[str],
+) -> int:
+    changed = [record for record in records if record.article_id in changed_ids]
+    if not changed:
+        return 0
+    table = removal_table(changed, run_id)
+    con.register("batch_removals", table)
+    con.execute(
+        "DELETE FROM removals WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+        [sorted(changed_ids)],
+    )
+    con.execute("INSERT INTO removals SELECT * FROM batch_removals")
+    con.unregister("batch_removals")
+    return table.num_rows
+
+
+def _resolve_failures(con: duckdb.DuckDBPyConnection, records: Sequence[ArticleRecord]) -> None:
+    if records:
+        con.execute(
+            "UPDATE failures SET resolved_at = now() WHERE resolved_at IS NULL "
+            "AND url IN (SELECT unnest(?::VARCHAR[]))",
+            [[record.url for record in records]],
+        )
+
+
+def _upsert_failures(con: duckdb.DuckDBPyConnection, table: pa.Table) -> None:
+    if table.num_rows == 0:
+        return
+    con.register("batch_failures", table)
+    con.execute(
+        "INSERT INTO failures SELECT * FROM batch_failures "
+        "ON CONFLICT (source_id, url, stage) DO UPDATE SET reason = excluded.reason, "
+        "transient = excluded.transient, document_id = excluded.document_id, "
+        "last_seen = excluded.last_seen, attempts = failures.attempts + 1, "
+        "last_run_id = excluded.last_run_id, resolved_at = NULL"
+    )
+    con.unregister("batch_failures")
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()  # table names are ours
+    return int(row[0]) if row else 0

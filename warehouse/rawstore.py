@@ -1,0 +1,39 @@
+"""The raw archive: every input's bytes, gzip-compressed and addressed by their sha256.
+
+It sits beside the warehouse file (`news.duckdb` -> `news.raw/`), so the DuckDB file stays
+small enough to snapshot quickly while any article can still be re-extracted offline.
+Writing is idempotent: the same bytes always land at the same path, once.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import tempfile
+from pathlib import Path
+
+
+def raw_root(warehouse_path: Path | str) -> Path:
+    path = Path(warehouse_path)
+    return path.with_name(path.stem + ".raw")
+
+
+def relative_path(sha256_hex: str) -> str:
+    return f"{sha256_hex[:2]}/{sha256_hex}.gz"
+
+
+def store(root: Path, sha256_hex: str, content: bytes) -> str:
+    relative = relative_path(sha256_hex)
+    target = root / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Write to a temporary name and rename, so a crash never leaves a torn file.
+        fd, temp = tempfile.mkstemp(dir=target.parent, suffix=".part")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(gzip.compress(content, compresslevel=6, mtime=0))
+        os.replace(temp, target)
+    return relative
+
+
+def load(root: Path, relative: str) -> bytes:
+    return gzip.decompress((root / relative).read_bytes())
