@@ -12,7 +12,7 @@ import atexit
 import os
 import signal
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,8 +44,11 @@ DEFAULT_RULES = RulesSpec()
 Result = ArticleRecord | Failure
 
 
-def _on_alarm(signum: int, frame: FrameType | None) -> None:
-    raise ExtractionDeadline("extraction exceeded its deadline")
+def _alarm_handler(seconds: float) -> Callable[[int, FrameType | None], None]:
+    def on_alarm(signum: int, frame: FrameType | None) -> None:
+        raise ExtractionDeadline(f"extraction exceeded its deadline ({seconds:g} s)")
+
+    return on_alarm
 
 
 @contextmanager
@@ -54,7 +57,7 @@ def _deadline(seconds: float) -> Iterator[None]:
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    previous = signal.signal(signal.SIGALRM, _alarm_handler(seconds))
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
@@ -70,7 +73,7 @@ def process_with_deadline(
         with _deadline(deadline_s):
             return process_document(raw, ruleset, learned)
     except ExtractionDeadline as error:
-        return failure_for(raw, "extract", f"{error} ({deadline_s:g} s)")
+        return failure_for(raw, "extract", str(error))
 
 
 def _process_chunk(

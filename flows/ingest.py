@@ -29,7 +29,13 @@ def _start(
     steps.start(warehouse, run_id, mode, parameters, sources, prefect_flow_run_id=flow_run.id)
 
 
-PREFECT_STEPS = Steps(start=_start, extract=extract_task, land=land_task, finish=steps.finish)
+PREFECT_STEPS = Steps(
+    start=_start,
+    terminal=steps.terminal,
+    extract=extract_task,
+    land=land_task,
+    finish=steps.finish,
+)
 
 
 def summary_markdown(summary: RunSummary) -> str:

@@ -16,6 +16,7 @@ import click
 
 from extractors.records import ArticleRecord, Failure
 from flows.pipeline import RunSummary
+from warehouse.landing import MAX_ATTEMPTS
 
 MAX_FAILURES_SHOWN = 20
 
@@ -32,6 +33,11 @@ def print_summary(summary: RunSummary, paths: Sequence[Path], warehouse: str) ->
     )
     click.echo(f"  boilerplate removed  {summary.removals} spans, {summary.lines_removed} lines")
     click.echo(f"  failures             {summary.failures}")
+    if summary.skipped:
+        click.echo(
+            f"  skipped              {summary.skipped} "
+            f"(failed {MAX_ATTEMPTS} times on the same bytes)"
+        )
     for line in summary.failure_lines[:MAX_FAILURES_SHOWN]:
         click.echo(f"    ! {line}")
     if summary.failures > MAX_FAILURES_SHOWN:

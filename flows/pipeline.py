@@ -8,6 +8,7 @@ extracts each batch in parallel, lands it in one short transaction, and records 
 from __future__ import annotations
 
 import contextlib
+import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from extractors.batch import DEFAULT_RULES, RulesSpec
 from extractors.boilerplate import RULES_VERSION
+from extractors.pipeline import document_id
 from extractors.records import ArticleRecord, Failure, RawDocument
 from extractors.versions import EXTRACTOR_VERSION
 from fetchers.files import iter_inputs, root_for
@@ -34,6 +36,7 @@ class RunSummary:
     removals: int = 0
     lines_removed: int = 0
     failures: int = 0
+    skipped: int = 0
     failure_lines: tuple[str, ...] = field(default=())
 
     @property
@@ -50,6 +53,7 @@ class RunSummary:
                 "articles_unchanged",
                 "removals",
                 "lines_removed",
+                "skipped",
                 "failures",
             ]
         }
@@ -59,15 +63,21 @@ class RunSummary:
 ExtractStep = Callable[[list[RawDocument], RulesSpec], list[ArticleRecord | Failure]]
 LandStep = Callable[[str, str, list[RawDocument], list[ArticleRecord], list[Failure]], RunSummary]
 StartStep = Callable[[str, str, str, dict[str, object], list[tuple[str, str]]], None]
+TerminalStep = Callable[[str, list[str]], set[str]]
 FinishStep = Callable[[str, RunSummary, str | None], None]
 
 
 @dataclass(frozen=True)
 class Steps:
     start: StartStep
+    terminal: TerminalStep
     extract: ExtractStep
     land: LandStep
     finish: FinishStep
+
+
+def configured_batch_size() -> int:
+    return int(os.environ.get("NEWSFLOW_BATCH_SIZE", DEFAULT_BATCH_SIZE))
 
 
 def new_run_id() -> str:
@@ -99,7 +109,7 @@ def run_ingest(
     mode: str,
     run_id: str | None = None,
     rules: RulesSpec = DEFAULT_RULES,
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int | None = None,
     on_batch: Callable[[RunSummary], None] | None = None,
 ) -> RunSummary:
     run_id = run_id or new_run_id()
@@ -108,7 +118,7 @@ def run_ingest(
     steps.start(warehouse, run_id, mode, parameters, sources)
     summary = RunSummary(run_id=run_id, mode=mode)
     try:
-        for batch in batched(input_stream(paths), batch_size):
+        for batch in batched(input_stream(paths), batch_size or configured_batch_size()):
             summary = summary.add(_ingest_batch(batch, warehouse, run_id, steps, rules))
             if on_batch:
                 on_batch(summary)
@@ -132,8 +142,10 @@ def _ingest_batch(
 ) -> RunSummary:
     raws = [item for item in batch if isinstance(item, RawDocument)]
     read_failures = [item for item in batch if isinstance(item, Failure)]
-    results = steps.extract(raws, rules) if raws else []
+    terminal = steps.terminal(warehouse, [document_id(raw) for raw in raws]) if raws else set()
+    to_extract = [raw for raw in raws if document_id(raw) not in terminal]
+    results = steps.extract(to_extract, rules) if to_extract else []
     records = [r for r in results if isinstance(r, ArticleRecord)]
     failures = read_failures + [r for r in results if isinstance(r, Failure)]
-    landed = steps.land(warehouse, run_id, raws, records, failures)
-    return replace(landed, documents_read=len(batch))
+    landed = steps.land(warehouse, run_id, to_extract, records, failures)
+    return replace(landed, documents_read=len(batch), skipped=len(raws) - len(to_extract))

@@ -5,17 +5,18 @@ The local mode calls these directly; the Prefect flow wraps each one as a task.
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict
 from pathlib import Path
 
-from extractors.batch import RulesSpec, extract_batch
+from extractors.batch import DEFAULT_DEADLINE_S, RulesSpec, extract_batch
 from extractors.normalise import content_sha256
 from extractors.pipeline import document_id
 from extractors.records import ArticleRecord, Failure, RawDocument
 from flows.pipeline import RunSummary, Steps, versions
 from warehouse import rawstore
-from warehouse.connection import writing
-from warehouse.landing import land_batch
+from warehouse.connection import reading, writing
+from warehouse.landing import land_batch, terminal_documents
 from warehouse.runs import RunTotals, finish_run, start_run, upsert_source
 
 
@@ -33,8 +34,17 @@ def start(
         start_run(con, run_id, "ingest-seeds", mode, parameters, versions(), prefect_flow_run_id)
 
 
+def terminal(warehouse: str, document_ids: list[str]) -> set[str]:
+    with reading(warehouse) as con:
+        return terminal_documents(con, document_ids)
+
+
+def extract_deadline_s() -> float:
+    return float(os.environ.get("NEWSFLOW_EXTRACT_DEADLINE", DEFAULT_DEADLINE_S))
+
+
 def extract(raws: list[RawDocument], rules: RulesSpec) -> list[ArticleRecord | Failure]:
-    return extract_batch(raws, rules)
+    return extract_batch(raws, rules, deadline_s=extract_deadline_s())
 
 
 def land(
@@ -73,7 +83,7 @@ def finish(warehouse: str, summary: RunSummary, error: str | None) -> None:
 
 _TOTALS = set(RunTotals.__dataclass_fields__)
 
-LOCAL_STEPS = Steps(start=start, extract=extract, land=land, finish=finish)
+LOCAL_STEPS = Steps(start=start, terminal=terminal, extract=extract, land=land, finish=finish)
 
 
 def warehouse_path(value: str | Path) -> str:

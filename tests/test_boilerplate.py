@@ -197,6 +197,24 @@ def test_credit_line_names_every_reporter() -> None:
     assert found == (("author", "Anna Kowalski"), ("author", "Tom Reyes"))
 
 
+INLINE_APPEALS = [
+    "Will you help keep the Herald free for all by making a financial contribution today?",
+    "We rely on readers like you to fund our journalism. Please give what you can.",
+    "Nonprofit journalism depends on readers. Make a tax-deductible gift today.",
+    "Unterstützen Sie unabhängigen Journalismus: Mit Ihrem Beitrag sichern Sie unsere Recherchen.",
+    "Ce journalisme a un coût. Pour le soutenir, abonnez-vous.",
+    "Tu aportación nos ayuda a seguir informando con independencia.",
+    "Пожалуйста, поддержите «Вестник» — нам очень нужна ваша помощь.",
+    "Ваша підтримка допомагає нам працювати незалежно. Задонатьте сьогодні.",
+]
+
+
+@pytest.mark.parametrize("line", INLINE_APPEALS)
+def test_mid_article_one_paragraph_appeal_removed(line: str) -> None:
+    cleaned = clean_lines([ARTICLE_BEFORE, line, ARTICLE_AFTER], load_ruleset())
+    assert [(r.category, r.text) for r in cleaned.removals] == [("donation_appeal", line)]
+
+
 # --- blocks --------------------------------------------------------------------------------
 
 GERMAN_BLOCK = [
@@ -283,6 +301,9 @@ TRICKY_ARTICLE_SENTENCES = [
     "Museum members get free entry, and you can become a member for $60 a year.",
     "If you can, make a donation to the Red Cross.",
     "If you want to help flood victims, you can donate to the Red Cross or local food banks.",
+    "If you support independent journalism, you should be alarmed by this bill.",
+    "Many of you have asked us how to help the victims. Here is how you can donate.",
+    "By clicking on a link in the email, users unknowingly gave consent to the tracking.",
     "Die Spenden an die Tafeln sind um ein Drittel zurückgegangen.",
     "Abonnenten des Streamingdienstes wurden per E-Mail informiert.",
     "Das Modell wurde mit KI-generierten Texten trainiert.",

@@ -16,6 +16,8 @@ import pyarrow as pa
 from extractors.records import ArticleRecord, Failure, RawDocument
 from warehouse.tables import article_table, document_table, failure_table, removal_table
 
+MAX_ATTEMPTS = 5  # after this many failures on the same bytes, stop retrying them
+
 
 @dataclass(frozen=True)
 class BatchCounts:
@@ -49,7 +51,7 @@ def _insert_documents(con: duckdb.DuckDBPyConnection, table: pa.Table) -> int:
     con.register("batch_documents", table)
     before = _count(con, "documents")
     con.execute(
-        "INSERT INTO documents SELECT b.* FROM batch_documents b "
+        "INSERT INTO documents BY NAME SELECT b.* FROM batch_documents b "
         "ANTI JOIN documents d USING (document_id)"
     )
     con.unregister("batch_documents")
@@ -93,7 +95,7 @@ _UPDATED_COLUMNS = [
 ]
 
 _ARTICLE_UPSERT = (
-    "INSERT INTO articles SELECT * FROM batch_articles "
+    "INSERT INTO articles BY NAME SELECT * FROM batch_articles "
     "ON CONFLICT (article_id) DO UPDATE SET "
     + ", ".join(f"{column} = excluded.{column}" for column in _UPDATED_COLUMNS)
     + " WHERE articles.record_hash <> excluded.record_hash"
@@ -115,7 +117,7 @@ def _replace_removals(
         "DELETE FROM removals WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
         [sorted(changed_ids)],
     )
-    con.execute("INSERT INTO removals SELECT * FROM batch_removals")
+    con.execute("INSERT INTO removals BY NAME SELECT * FROM batch_removals")
     con.unregister("batch_removals")
     return table.num_rows
 
@@ -133,16 +135,37 @@ def _upsert_failures(con: duckdb.DuckDBPyConnection, table: pa.Table) -> None:
     if table.num_rows == 0:
         return
     con.register("batch_failures", table)
-    con.execute(
-        "INSERT INTO failures SELECT * FROM batch_failures "
-        "ON CONFLICT (source_id, url, stage) DO UPDATE SET reason = excluded.reason, "
-        "transient = excluded.transient, document_id = excluded.document_id, "
-        "last_seen = excluded.last_seen, attempts = failures.attempts + 1, "
-        "last_run_id = excluded.last_run_id, resolved_at = NULL"
-    )
+    con.execute(_FAILURE_UPSERT, [MAX_ATTEMPTS])
     con.unregister("batch_failures")
+
+
+# Attempts count per set of bytes: a changed input starts again from one.
+_FAILURE_UPSERT = """
+INSERT INTO failures BY NAME SELECT * FROM batch_failures
+ON CONFLICT (source_id, url, stage) DO UPDATE SET
+    reason = excluded.reason,
+    transient = excluded.transient,
+    document_id = excluded.document_id,
+    last_seen = excluded.last_seen,
+    attempts = CASE WHEN failures.document_id IS NOT DISTINCT FROM excluded.document_id
+                    THEN failures.attempts + 1 ELSE 1 END,
+    terminal = CASE WHEN failures.document_id IS NOT DISTINCT FROM excluded.document_id
+                    THEN failures.attempts + 1 >= $1 ELSE false END,
+    last_run_id = excluded.last_run_id,
+    resolved_at = NULL
+"""
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     row = con.execute(f"SELECT count(*) FROM {table}").fetchone()  # table names are ours
     return int(row[0]) if row else 0
+
+
+def terminal_documents(con: duckdb.DuckDBPyConnection, document_ids: Sequence[str]) -> set[str]:
+    """Documents whose failure is terminal: the same bytes are not worth another attempt."""
+    rows = con.execute(
+        "SELECT document_id FROM failures WHERE terminal AND resolved_at IS NULL "
+        "AND document_id IN (SELECT unnest(?::VARCHAR[]))",
+        [list(document_ids)],
+    ).fetchall()
+    return {row[0] for row in rows}

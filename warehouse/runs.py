@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -30,12 +32,50 @@ def start_run(
     versions: tuple[str, str],
     prefect_flow_run_id: str | None = None,
 ) -> None:
+    mark_abandoned_runs(con)
     con.execute(
         "INSERT INTO runs (run_id, flow, mode, prefect_flow_run_id, parameters, status, "
-        "started_at, extractor_version, rules_version) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?) "
-        "ON CONFLICT (run_id) DO UPDATE SET status = 'running', error = NULL",
-        [run_id, flow, mode, prefect_flow_run_id, json.dumps(parameters), now(), *versions],
+        "started_at, extractor_version, rules_version, host, pid) "
+        "VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?) "
+        "ON CONFLICT (run_id) DO UPDATE SET status = 'running', error = NULL, pid = excluded.pid",
+        [
+            run_id,
+            flow,
+            mode,
+            prefect_flow_run_id,
+            json.dumps(parameters),
+            now(),
+            *versions,
+            socket.gethostname(),
+            os.getpid(),
+        ],
     )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def mark_abandoned_runs(con: duckdb.DuckDBPyConnection) -> int:
+    """Runs left `running` by a process of this host that no longer exists (killed, crashed)."""
+    rows = con.execute(
+        "SELECT run_id, pid FROM runs WHERE status = 'running' AND host = ? AND pid IS NOT NULL",
+        [socket.gethostname()],
+    ).fetchall()
+    dead = [run_id for run_id, pid in rows if not _alive(pid)]
+    if dead:
+        con.execute(
+            "UPDATE runs SET status = 'abandoned', finished_at = ? "
+            "WHERE run_id IN (SELECT unnest(?::VARCHAR[]))",
+            [now(), dead],
+        )
+    return len(dead)
 
 
 def finish_run(

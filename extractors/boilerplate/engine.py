@@ -54,7 +54,9 @@ def _block_hits(rules: Sequence[Rule], texts: Sequence[str], claimed: set[int]) 
 
 
 def _line_hits(rules: Sequence[Rule], texts: Sequence[str], claimed: set[int]) -> list[_Hit]:
+    # Whole-line patterns are more specific than words found anywhere: they go first.
     line_rules = [rule for rule in rules if isinstance(rule, LineRule)]
+    line_rules.sort(key=lambda rule: not rule.whole_line)
     hits = []
     for position, text in enumerate(texts):
         hit = None if position in claimed else _first_line_hit(line_rules, text, position)

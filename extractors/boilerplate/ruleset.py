@@ -21,7 +21,12 @@ LEARNED_RULE_VERSION = "1"
 
 @dataclass(frozen=True)
 class RuleSet:
-    """Compiled rules, ready for `clean_lines`; cheap to share between documents."""
+    """Compiled rules, ready for `clean_lines`; cheap to share between documents.
+
+    `names` are the rules switched on somewhere, "learned-template" included (it can be
+    disabled like any rule); `version` is RULES_VERSION plus, when user files or disabled
+    rules change the output, a hash of both.
+    """
 
     version: str
     names: frozenset[str]
