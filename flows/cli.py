@@ -134,23 +134,22 @@ def sources(obj: Context) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
 @click.pass_obj
 def sql(obj: Context, query: str | None, fmt: str) -> None:
-    """Run a read-only SQL QUERY and print the result; no QUERY opens the duckdb shell."""
+    """Run a read-only SQL QUERY and print the result; no QUERY opens the duckdb shell.
+
+    Both use the read snapshot published after every run, so neither blocks a run; the
+    views and `search_articles('...')` are ready in both.
+    """
+    from flows.cli_sql import open_shell, print_query
+
     if query is None:
-        output.open_shell(obj.warehouse)
-        return
-    import duckdb
+        open_shell(obj.warehouse)
+    else:
+        print_query(obj.warehouse, query, fmt)
 
-    from warehouse.connection import reading
-    from warehouse.runs import run_query
 
-    try:
-        with reading(obj.warehouse) as con:
-            columns, rows = run_query(con, query)
-    except WarehouseError as error:
-        fail(str(error))
-    except duckdb.Error as error:
-        fail(str(error).splitlines()[0])
-    output.print_table(columns, rows, fmt)
+import flows.cli_discovery  # noqa: E402  (adds `discover`, `fetch`, `topic`, `replay`)
+import flows.cli_sql  # noqa: E402, F401  (adds `export`, `views`)
+from flows import cli_events  # noqa: E402, F401  (adds `serve`, `request-reingest`)
 
 
 def main() -> None:

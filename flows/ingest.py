@@ -10,13 +10,28 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from extractors.batch import IN_PROCESS_BELOW, RulesSpec
+from extractors.records import RawDocument
 from flows import steps
-from flows.pipeline import RunSummary, Steps, run_ingest
+from flows.events import emit_ingest_events
+from flows.pipeline import Done, PendingResults, RunSummary, Steps, run_ingest
 
-extract_task = task(name="extract-batch", retries=0)(steps.extract)
-land_task = task(name="land-batch", retries=2, retry_delay_seconds=[2, 10])(steps.land)
+# No cache keys: their inputs are whole batches of bytes, and hashing those for a cache
+# that is never read cost about 0.1 s a batch (issue 7).
+extract_task = task(name="extract-batch", retries=0, cache_policy=NO_CACHE)(steps.extract)
+land_task = task(name="land-batch", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)(
+    steps.land
+)
+
+
+def _submit_extract(raws: list[RawDocument], rules: RulesSpec) -> PendingResults:
+    # A small batch runs here and now: its page deadline (SIGALRM) needs the main thread.
+    if len(raws) < IN_PROCESS_BELOW:
+        return Done(extract_task(raws, rules))
+    return extract_task.submit(raws, rules)
 
 
 def _start(
@@ -35,6 +50,7 @@ PREFECT_STEPS = Steps(
     extract=extract_task,
     land=land_task,
     finish=steps.finish,
+    submit=_submit_extract,
 )
 
 
@@ -54,11 +70,17 @@ def summary_markdown(summary: RunSummary) -> str:
 
 @flow(name="ingest-seeds", retries=1, retry_delay_seconds=30, log_prints=False)
 def ingest_seeds(paths: list[str] | None = None, warehouse: str = "warehouse/news.duckdb") -> dict:
+    return ingest_in_flow(paths, warehouse, PREFECT_STEPS)
+
+
+def ingest_in_flow(paths: list[str] | None, warehouse: str, flow_steps: Steps) -> dict:
+    """The body of an ingest flow, whichever task runner its steps use (flows/scale.py)."""
     chosen = [Path(p) for p in (paths or ["seeds"])]
-    summary = run_ingest(chosen, warehouse, PREFECT_STEPS, mode="prefect", run_id=flow_run.id)
+    summary = run_ingest(chosen, warehouse, flow_steps, mode="prefect", run_id=flow_run.id)
     create_markdown_artifact(
         markdown=summary_markdown(summary), key="ingest-summary", description="newsflow ingest"
     )
+    emit_ingest_events(summary, chosen, warehouse)
     return summary_dict(summary)
 
 

@@ -3,6 +3,7 @@
 `run_ingest` is called by the Prefect flow (steps are Prefect tasks) and by the fast local
 mode (steps are the plain functions). Either way one run reads inputs in streamed batches,
 extracts each batch in parallel, lands it in one short transaction, and records the run.
+Extraction of one batch overlaps the landing of the one before (`Steps.submit`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
+from typing import Protocol
 
 from extractors.batch import DEFAULT_RULES, RulesSpec
 from extractors.boilerplate import RULES_VERSION
@@ -67,6 +69,13 @@ TerminalStep = Callable[[str, list[str]], set[str]]
 FinishStep = Callable[[str, RunSummary, str | None], None]
 
 
+class PendingResults(Protocol):
+    def result(self) -> list[ArticleRecord | Failure]: ...
+
+
+SubmitStep = Callable[[list[RawDocument], RulesSpec], PendingResults]
+
+
 @dataclass(frozen=True)
 class Steps:
     start: StartStep
@@ -74,6 +83,9 @@ class Steps:
     extract: ExtractStep
     land: LandStep
     finish: FinishStep
+    # Starts extracting and returns at once, so one batch extracts while the one before
+    # it lands; without it, `extract` runs in turn.
+    submit: SubmitStep | None = None
 
 
 def configured_batch_size() -> int:
@@ -117,9 +129,23 @@ def run_ingest(
     parameters: dict[str, object] = {"paths": [str(p) for p in paths], "warehouse": warehouse}
     steps.start(warehouse, run_id, mode, parameters, sources)
     summary = RunSummary(run_id=run_id, mode=mode)
+    size = batch_size or configured_batch_size()
+    return ingest_stream(input_stream(paths), warehouse, steps, summary, rules, size, on_batch)
+
+
+def ingest_stream(
+    stream: Iterable[RawDocument | Failure],
+    warehouse: str,
+    steps: Steps,
+    summary: RunSummary,
+    rules: RulesSpec = DEFAULT_RULES,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    on_batch: Callable[[RunSummary], None] | None = None,
+) -> RunSummary:
+    """Every batch of an already started run, then its end; any input source will do."""
     try:
-        for batch in batched(input_stream(paths), batch_size or configured_batch_size()):
-            summary = summary.add(_ingest_batch(batch, warehouse, run_id, steps, rules))
+        for landed in _overlapped(stream, warehouse, summary.run_id, steps, rules, batch_size):
+            summary = summary.add(landed)
             if on_batch:
                 on_batch(summary)
     except BaseException as error:
@@ -137,15 +163,63 @@ def _record_failed_run(
         steps.finish(warehouse, summary, f"{type(error).__name__}: {error}")
 
 
-def _ingest_batch(
-    batch: list[RawDocument | Failure], warehouse: str, run_id: str, steps: Steps, rules: RulesSpec
-) -> RunSummary:
+@dataclass(frozen=True)
+class _Submitted:
+    read: int
+    to_extract: list[RawDocument]
+    read_failures: list[Failure]
+    results: PendingResults
+
+
+def _overlapped(
+    stream: Iterable[RawDocument | Failure],
+    warehouse: str,
+    run_id: str,
+    steps: Steps,
+    rules: RulesSpec,
+    size: int,
+) -> Iterator[RunSummary]:
+    # Batch k+1 is read and submitted before batch k lands: the workers never wait for
+    # the warehouse, and at most two batches are held in memory.
+    previous: _Submitted | None = None
+    for batch in batched(stream, size):
+        submitted = _submit(batch, warehouse, steps, rules)
+        if previous:
+            yield _land(previous, warehouse, run_id, steps)
+        previous = submitted
+    if previous:
+        yield _land(previous, warehouse, run_id, steps)
+
+
+def _submit(
+    batch: list[RawDocument | Failure], warehouse: str, steps: Steps, rules: RulesSpec
+) -> _Submitted:
     raws = [item for item in batch if isinstance(item, RawDocument)]
     read_failures = [item for item in batch if isinstance(item, Failure)]
-    terminal = steps.terminal(warehouse, [document_id(raw) for raw in raws]) if raws else set()
-    to_extract = [raw for raw in raws if document_id(raw) not in terminal]
-    results = steps.extract(to_extract, rules) if to_extract else []
+    ids = [document_id(raw) for raw in raws]
+    terminal = steps.terminal(warehouse, ids) if raws else set()
+    to_extract = [raw for raw, doc_id in zip(raws, ids, strict=True) if doc_id not in terminal]
+    submit = steps.submit or _in_turn(steps.extract)
+    results = submit(to_extract, rules) if to_extract else Done([])
+    return _Submitted(len(batch), to_extract, read_failures, results)
+
+
+def _land(submitted: _Submitted, warehouse: str, run_id: str, steps: Steps) -> RunSummary:
+    results = submitted.results.result()
     records = [r for r in results if isinstance(r, ArticleRecord)]
-    failures = read_failures + [r for r in results if isinstance(r, Failure)]
-    landed = steps.land(warehouse, run_id, to_extract, records, failures)
-    return replace(landed, documents_read=len(batch), skipped=len(raws) - len(to_extract))
+    failures = submitted.read_failures + [r for r in results if isinstance(r, Failure)]
+    landed = steps.land(warehouse, run_id, submitted.to_extract, records, failures)
+    skipped = submitted.read - len(submitted.read_failures) - len(submitted.to_extract)
+    return replace(landed, documents_read=submitted.read, skipped=skipped)
+
+
+@dataclass(frozen=True)
+class Done:
+    results: list[ArticleRecord | Failure]
+
+    def result(self) -> list[ArticleRecord | Failure]:
+        return self.results
+
+
+def _in_turn(extract: ExtractStep) -> SubmitStep:
+    return lambda raws, rules: Done(extract(raws, rules))

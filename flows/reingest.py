@@ -6,13 +6,18 @@ replaced in one transaction; the run says what changed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
+from typing import Any
 
-from extractors.batch import DEFAULT_RULES, RulesSpec, extract_batch
+from extractors.batch import DEFAULT_RULES, PendingBatch, Result, RulesSpec, submit_batch
 from extractors.records import ArticleRecord, Failure
-from flows.pipeline import new_run_id, versions
+from flows.pipeline import configured_batch_size, new_run_id, versions
+from warehouse import rawstore
+from warehouse.analysis import after_run
 from warehouse.connection import writing
-from warehouse.reingest import replace_source, source_exists, stored_documents
+from warehouse.reingest import load_document, replace_source, source_exists, stored_rows
 from warehouse.runs import RunTotals, finish_run, start_run
 
 
@@ -53,14 +58,14 @@ def run_reingest(
         if not source_exists(con, source_id):
             raise UnknownSource(f"no source {source_id!r}; `newsflow sources` lists them")
         start_run(con, run_id, "reingest-source", mode, {"source_id": source_id}, versions())
-        raws = stored_documents(con, warehouse, source_id)
-    results = extract_batch(raws, rules)
+        rows = stored_rows(con, source_id)
+    results = extract_stored(rows, warehouse, source_id, rules)
     records = [r for r in results if isinstance(r, ArticleRecord)]
     failures = [r for r in results if isinstance(r, Failure)]
     with writing(warehouse) as con:
         counts, removed = replace_source(con, run_id, source_id, records, failures)
         totals = RunTotals(
-            len(raws),
+            len(rows),
             counts.articles_new,
             counts.articles_updated,
             counts.articles_unchanged,
@@ -68,13 +73,38 @@ def run_reingest(
             len(failures),
         )
         finish_run(con, run_id, totals)
+    after_run(warehouse)  # search index, views and read snapshot, once per run
     return ReingestSummary(
         run_id,
         source_id,
-        len(raws),
+        len(rows),
         counts.articles_updated,
         counts.articles_unchanged,
         counts.articles_new,
         removed,
         len(failures),
     )
+
+
+def extract_stored(
+    rows: Sequence[dict[str, Any]], warehouse: str, source_id: str, rules: RulesSpec
+) -> list[Result]:
+    """Bytes come back from the raw store a batch at a time and one batch extracts while the
+    next is read: memory holds two batches of raw bytes, never the whole source."""
+    root = rawstore.raw_root(warehouse)
+    results: list[Result] = []
+    pending: PendingBatch | None = None
+    for batch in _batches(rows, configured_batch_size()):
+        submitted = submit_batch([load_document(source_id, root, row) for row in batch], rules)
+        if pending:
+            results.extend(pending.result())
+        pending = submitted
+    if pending:
+        results.extend(pending.result())
+    return results
+
+
+def _batches(rows: Sequence[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch

@@ -9,15 +9,23 @@ import os
 from dataclasses import asdict
 from pathlib import Path
 
-from extractors.batch import DEFAULT_DEADLINE_S, RulesSpec, extract_batch
+from extractors.batch import (
+    DEFAULT_DEADLINE_S,
+    PendingBatch,
+    RulesSpec,
+    extract_batch,
+    submit_batch,
+)
 from extractors.normalise import content_sha256
 from extractors.pipeline import document_id
 from extractors.records import ArticleRecord, Failure, RawDocument
 from flows.pipeline import RunSummary, Steps, versions
 from warehouse import rawstore
+from warehouse.analysis import after_run
 from warehouse.connection import reading, writing
 from warehouse.landing import land_batch, terminal_documents
 from warehouse.runs import RunTotals, finish_run, start_run, upsert_source
+from warehouse.session import close_session, session_for
 
 
 def start(
@@ -35,6 +43,9 @@ def start(
 
 
 def terminal(warehouse: str, document_ids: list[str]) -> set[str]:
+    held = session_for(warehouse).connection()  # this process may not open the file twice
+    if held is not None:
+        return terminal_documents(held, document_ids)
     with reading(warehouse) as con:
         return terminal_documents(con, document_ids)
 
@@ -45,6 +56,10 @@ def extract_deadline_s() -> float:
 
 def extract(raws: list[RawDocument], rules: RulesSpec) -> list[ArticleRecord | Failure]:
     return extract_batch(raws, rules, deadline_s=extract_deadline_s())
+
+
+def submit(raws: list[RawDocument], rules: RulesSpec) -> PendingBatch:
+    return submit_batch(raws, rules, deadline_s=extract_deadline_s())
 
 
 def land(
@@ -60,7 +75,7 @@ def land(
         (raw, document_id(raw), rawstore.store(root, content_sha256(raw.content), raw.content))
         for raw in raws
     ]
-    with writing(warehouse) as con:
+    with session_for(warehouse).batch() as con:  # one connection for the run's batches
         counts = land_batch(con, run_id, documents, records, failures)
     return RunSummary(
         run_id=run_id,
@@ -76,14 +91,18 @@ def land(
 
 
 def finish(warehouse: str, summary: RunSummary, error: str | None) -> None:
+    close_session(warehouse)
     fields = {name: value for name, value in asdict(summary).items() if name in _TOTALS}
     with writing(warehouse) as con:
         finish_run(con, summary.run_id, RunTotals(**fields), error)
+    after_run(warehouse)  # search index, views and read snapshot, once per run
 
 
 _TOTALS = set(RunTotals.__dataclass_fields__)
 
-LOCAL_STEPS = Steps(start=start, terminal=terminal, extract=extract, land=land, finish=finish)
+LOCAL_STEPS = Steps(
+    start=start, terminal=terminal, extract=extract, land=land, finish=finish, submit=submit
+)
 
 
 def warehouse_path(value: str | Path) -> str:

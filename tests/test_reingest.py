@@ -70,3 +70,23 @@ def test_unknown_source_is_one_clear_line(ingested: Path) -> None:
     assert result.exit_code == 1
     assert 'no source "x\'; drop table articles; --"' in result.output
     assert query(ingested, "SELECT count(*) FROM articles") == [(5,)]
+
+
+def test_a_document_that_now_fails_keeps_its_article(
+    tmp_path: Path, warehouse: Path, seeds_copy: Path, monkeypatch
+) -> None:
+    """A crashing extractor must not delete what an earlier run landed."""
+    two_sources(tmp_path, warehouse, seeds_copy)
+    before = query(warehouse, ALL_ROWS, ["seeds"])
+    import extractors.pipeline
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise AttributeError("simulated extractor bug")
+
+    monkeypatch.setattr(extractors.pipeline, "to_record", broken)
+    result = run_cli("reingest", "seeds", warehouse=warehouse)
+    assert result.exit_code == 0
+    assert "0 removed, 5 failed" in result.output
+    assert query(warehouse, ALL_ROWS, ["seeds"]) == before
+    reasons = query(warehouse, "SELECT DISTINCT reason FROM failures WHERE source_id = 'seeds'")
+    assert reasons == [("AttributeError: simulated extractor bug",)]

@@ -21,6 +21,8 @@ import duckdb
 
 from warehouse.errors import WarehouseBusy, WarehouseMissing
 from warehouse.migrations import migrate
+from warehouse.snapshot import refuse_snapshot
+from warehouse.views import refresh_views
 
 DEFAULT_LOCK_TIMEOUT_S = 60.0
 _HOLDER = re.compile(r"Conflicting lock is held in (?P<program>\S+) \(PID (?P<pid>\d+)\)")
@@ -37,18 +39,32 @@ def _backoff_delays(deadline: float) -> Iterator[float]:
         delay = min(delay * 2, 1.0)
 
 
+def waiting_path(path: Path) -> Path:
+    return path.with_name(path.name + ".waiting")
+
+
+@contextmanager
+def _waiting(path: Path) -> Iterator[None]:
+    """A shared lock held while queueing for the writer lock: a run's writer session
+    (warehouse.session) sees it and hands the file over after its current batch."""
+    with open(waiting_path(path), "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_SH)
+        yield
+
+
 @contextmanager
 def _process_lock(path: Path, deadline: float) -> Iterator[None]:
     lock_path = path.with_name(path.name + ".lock")
     with open(lock_path, "a+") as handle:
-        for delay in _backoff_delays(deadline):
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                time.sleep(delay)
-        else:
-            raise WarehouseBusy(f"{path}: another newsflow run is writing; retry when it ends")
+        with _waiting(path):
+            for delay in _backoff_delays(deadline):
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    time.sleep(delay)
+            else:
+                raise WarehouseBusy(f"{path}: another newsflow run is writing; retry when it ends")
         try:
             yield
         finally:
@@ -88,18 +104,37 @@ def _prepare(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 def writing(path: Path | str, timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A migrated connection inside one transaction; committed on success, else rolled back."""
     path = Path(path)
+    refuse_snapshot(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + (lock_timeout() if timeout is None else timeout)
     with _process_lock(path, deadline):
         con = _prepare(_connect(path, deadline, read_only=False))
         try:
             migrate(con)
+            refresh_views(con)
             con.execute("BEGIN TRANSACTION")
             yield con
             con.execute("COMMIT")
         except BaseException:
             _rollback(con)
             raise
+        finally:
+            con.close()
+
+
+@contextmanager
+def maintaining(
+    path: Path | str, timeout: float | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Like `writing` but with no transaction open: for index builds, CHECKPOINT, copying."""
+    path = Path(path)
+    refuse_snapshot(path)
+    deadline = time.monotonic() + (lock_timeout() if timeout is None else timeout)
+    with _process_lock(path, deadline):
+        con = _prepare(_connect(path, deadline, read_only=False))
+        try:
+            migrate(con)
+            yield con
         finally:
             con.close()
 

@@ -31,13 +31,18 @@ def stored_documents(
     con: duckdb.DuckDBPyConnection, warehouse: Path | str, source_id: str
 ) -> list[RawDocument]:
     root = rawstore.raw_root(warehouse)
+    return [load_document(source_id, root, row) for row in stored_rows(con, source_id)]
+
+
+def stored_rows(con: duckdb.DuckDBPyConnection, source_id: str) -> list[dict[str, Any]]:
+    """Where each latest document of the source is kept, without its bytes (see below)."""
     cursor = con.execute(_LATEST_DOCUMENTS, [source_id])
     names = [column[0] for column in cursor.description or []]
-    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    return [_raw_document(source_id, root, row) for row in rows]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _raw_document(source_id: str, root: Path, row: dict[str, Any]) -> RawDocument:
+def load_document(source_id: str, root: Path, row: dict[str, Any]) -> RawDocument:
+    """One row of `stored_rows` with its bytes read back from the raw store."""
     return RawDocument(
         source_id=source_id,
         url=row["url"],
@@ -60,15 +65,19 @@ def replace_source(
 ) -> tuple[BatchCounts, int]:
     """Upsert the new records and drop the source's articles that no longer come out.
 
-    The caller holds one transaction, so readers see the source before or after, never
-    half-way; rows of every other source are not touched.
+    An article whose document failed this time is kept as it was (the failure is recorded):
+    a crashing extractor must never delete what an earlier run landed. The caller holds one
+    transaction, so readers see the source before or after, never half-way; rows of every
+    other source are not touched.
     """
     counts = land_batch(con, run_id, [], records, failures)
     keep = [record.article_id for record in records]
+    failed_urls = sorted({failure.url for failure in failures})
     gone = con.execute(
         "SELECT article_id FROM articles WHERE source_id = ? "
-        "AND article_id NOT IN (SELECT unnest(?::VARCHAR[]))",
-        [source_id, keep],
+        "AND article_id NOT IN (SELECT unnest(?::VARCHAR[])) "
+        "AND url NOT IN (SELECT unnest(?::VARCHAR[]))",
+        [source_id, keep, failed_urls],
     ).fetchall()
     gone_ids = [row[0] for row in gone]
     if gone_ids:

@@ -6,7 +6,7 @@ Rules are data (`rules/*.toml`, see `rulefile.py` for the format); `clean_lines`
 
 from extractors.boilerplate.engine import clean_lines
 from extractors.boilerplate.ruleset import RULES_VERSION, RuleSet, load_ruleset
-from extractors.boilerplate.templates import learn_templates, normalise_line
+from extractors.boilerplate.templates import learn_templates, normalise_line, template_counts
 
 __all__ = [
     "RULES_VERSION",
@@ -15,4 +15,5 @@ __all__ = [
     "learn_templates",
     "load_ruleset",
     "normalise_line",
+    "template_counts",
 ]

@@ -8,15 +8,40 @@ so an article paragraph next to an appeal is never swallowed with it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from extractors.boilerplate.gates import Line
 from extractors.boilerplate.rules import BlockRule, Found, Role
 
 _BODY = (Role.START, Role.STRICT, Role.LOOSE, Role.QUOTED)
 _UNANCHORED_BODY = (Role.STRICT, Role.LOOSE)
 
-Roles = Sequence[tuple[Role, Found]]
+
+class Roles:
+    """Each line's role for one block rule: anchors known up front, the rest on demand.
+
+    Lines are only looked at within `max_lines` of an anchor, so a body without headings or
+    buttons costs nothing beyond finding that out.
+    """
+
+    def __init__(
+        self, rule: BlockRule, lines: Sequence[Line], anchors: Mapping[int, tuple[Role, Found]]
+    ) -> None:
+        self.rule, self.lines, self.anchors = rule, lines, anchors
+        self._known: dict[int, tuple[Role, Found]] = dict(anchors)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, position: int) -> tuple[Role, Found]:
+        known = self._known.get(position)
+        if known is None:
+            known = self._known[position] = (self.rule.body_role(self.lines[position]), ())
+        return known
+
+    def span_found(self, first: int, last: int) -> Found:
+        return tuple(pair for position in range(first, last + 1) for pair in self[position][1])
 
 
 @dataclass(frozen=True)
@@ -28,15 +53,15 @@ class Span:
     found: Found
 
 
-def find_blocks(rule: BlockRule, texts: Sequence[str], claimed: set[int]) -> list[Span]:
+def find_blocks(rule: BlockRule, roles: Roles, claimed: set[int]) -> list[Span]:
     """Blocks of `rule` not overlapping `claimed`, which is extended with their positions."""
-    roles = [rule.role(text) for text in texts]
     spans: list[Span] = []
     position = 0
-    while position < len(texts):
-        span = _block_at(rule, roles, position, claimed)
+    for anchor in sorted(roles.anchors):  # a block starts or ends at an anchor
+        if anchor < position:
+            continue
+        span = _block_at(rule, roles, anchor, claimed)
         if span is None:
-            position += 1
             continue
         spans.append(span)
         claimed.update(range(span.first, span.last + 1))
@@ -109,5 +134,4 @@ def _last_button(roles: Roles, button: int, limit: int, claimed: set[int]) -> in
 
 
 def _span(roles: Roles, first: int, last: int) -> Span:
-    found = tuple(pair for role, pairs in roles[first : last + 1] for pair in pairs)
-    return Span(first, last, found)
+    return Span(first, last, roles.span_found(first, last))

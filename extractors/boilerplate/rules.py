@@ -6,6 +6,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
+
+from extractors.boilerplate.gates import Gated, Line, any_found, full_matches, gated
 
 CATEGORIES = frozenset(
     {
@@ -29,19 +32,29 @@ _NAME_SEPARATORS = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\bи\b|
 
 Found = tuple[tuple[str, str], ...]
 
-_WHITESPACE = re.compile(r"\s+")
 # Typographic quotes vary by outlet and language; rules are written against plain ones.
-_PLAIN_QUOTES = str.maketrans("’‘ʼ‛`‹›“”„‟«»", "'" * 7 + '"' * 6)
+_PLAIN_QUOTES = tuple(zip("’‘ʼ‛`‹›“”„‟«»", "'" * 7 + '"' * 6, strict=True))
+# What `\s` matches in a str pattern (the same as str.isspace), for str.strip.
+_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(
+    map(chr, [*range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000])
+)
 # Bullets and arrows decorate link lines ("» Also read", "Read more →") but carry no words.
-_LEADING_DECORATION = re.compile(r"^[\s»›>•·*▶►▸→➤■□◆●|–—-]+")
-_TRAILING_DECORATION = re.compile(r"[\s.,;:!…·|»›>→▶►–—-]+$")
+_LEADING_DECORATION = _SPACES + "»›>•·*▶►▸→➤■□◆●|–—-"
+_TRAILING_DECORATION = _SPACES + ".,;:!…·|»›>→▶►–—-"
 
 
 def match_form(line: str) -> str:
     """The line as rules see it: NFKC, plain quotes, single spaces, no decoration at the ends."""
-    text = _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", line)).strip()
-    text = _TRAILING_DECORATION.sub("", _LEADING_DECORATION.sub("", text))
-    return text.translate(_PLAIN_QUOTES)
+    # str.split, strip and replace do what regexes did here, at a tenth of the cost.
+    text = " ".join(unicodedata.normalize("NFKC", line).split())
+    text = text.lstrip(_LEADING_DECORATION).rstrip(_TRAILING_DECORATION)
+    if not text.isascii():
+        for quote, plain in _PLAIN_QUOTES:
+            if quote in text:
+                text = text.replace(quote, plain)
+    elif "`" in text:
+        text = text.replace("`", "'")
+    return text
 
 
 @dataclass(frozen=True)
@@ -63,15 +76,30 @@ class LineRule:
     unless: tuple[re.Pattern[str], ...]
     max_chars: int
 
-    def match(self, text: str) -> Found | None:
+    @cached_property
+    def gates(self) -> Gated:
+        return gated(self.patterns, self.whole_line)
+
+    @cached_property
+    def unless_gates(self) -> Gated:
+        return gated(self.unless, whole_line=False)
+
+    def match(self, line: Line) -> Found | None:
         """What the line told us if the rule matches it, else None."""
-        if len(text) > self.max_chars or any_found(self.unless, text):
+        if len(line.text) > self.max_chars:
             return None
+        found = self._find(line)
+        # `unless` runs last: it only vetoes, and most lines are out before it is needed.
+        if found is None or any_found(self.unless_gates, line):
+            return None
+        return found
+
+    def _find(self, line: Line) -> Found | None:
         if self.whole_line:
-            return first_full_match(self.patterns, text)
-        if all(pattern.search(text) for pattern in self.patterns):
-            return ()
-        return None
+            return first_full_match(self.gates, line)
+        if not all(gate.admits(line.folded) for _, gate in self.gates):
+            return None
+        return () if all(pattern.search(line.text) for pattern, _ in self.gates) else None
 
 
 class Role(Enum):
@@ -99,20 +127,37 @@ class BlockRule:
     unless: tuple[re.Pattern[str], ...]
     max_lines: int
 
-    def role(self, text: str) -> tuple[Role, Found]:
-        for role, patterns in ((Role.START, self.start), (Role.BUTTON, self.end)):
-            found = first_full_match(patterns, text)
+    @cached_property
+    def anchor_gates(self) -> tuple[Gated, Gated]:
+        return gated(self.start, whole_line=True), gated(self.end, whole_line=True)
+
+    @cached_property
+    def _body_gates(self) -> tuple[Gated, Gated, Gated, Gated, Gated]:
+        searches = (self.voice, self.topic, self.context, self.unless)
+        return (gated(self.filler, True), *(gated(p, whole_line=False) for p in searches))
+
+    def role(self, line: Line) -> tuple[Role, Found]:
+        anchor = self.anchor(line)
+        return anchor if anchor is not None else (self.body_role(line), ())
+
+    def anchor(self, line: Line) -> tuple[Role, Found] | None:
+        """START or BUTTON with what it named, if the line is one; else None."""
+        start, end = self.anchor_gates
+        for role, patterns in ((Role.START, start), (Role.BUTTON, end)):
+            found = first_full_match(patterns, line)
             if found is not None:
                 return role, found
-        return self._body_role(text), ()
+        return None
 
-    def _body_role(self, text: str) -> Role:
-        if first_full_match(self.filler, text) is not None:
+    def body_role(self, line: Line) -> Role:
+        """The role of a line that is not an anchor."""
+        filler, voice, topic, context, unless = self._body_gates
+        if first_full_match(filler, line) is not None:
             return Role.LOOSE
-        in_voice, on_topic = any_found(self.voice, text), any_found(self.topic, text)
-        if not (in_voice or on_topic or any_found(self.context, text)):
+        in_voice, on_topic = any_found(voice, line), any_found(topic, line)
+        if not (in_voice or on_topic or any_found(context, line)):
             return Role.OTHER
-        if any_found(self.unless, text):
+        if any_found(unless, line):
             return Role.QUOTED
         return Role.STRICT if in_voice and on_topic else Role.LOOSE
 
@@ -120,15 +165,10 @@ class BlockRule:
 Rule = LineRule | BlockRule
 
 
-def any_found(patterns: tuple[re.Pattern[str], ...], text: str) -> bool:
-    return any(pattern.search(text) for pattern in patterns)
-
-
-def first_full_match(patterns: tuple[re.Pattern[str], ...], text: str) -> Found | None:
-    """Found metadata of the first pattern matching all of `text` with plausible captures."""
-    for pattern in patterns:
-        match = pattern.fullmatch(text)
-        found = captured(match) if match else None
+def first_full_match(patterns: Gated, line: Line) -> Found | None:
+    """Found metadata of the first pattern matching all of the line with plausible captures."""
+    for match in full_matches(patterns, line):
+        found = captured(match)
         if found is not None:
             return found
     return None

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import pathlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
 from extractors.boilerplate.rulefile import RuleFileError, parse_lexicon, parse_rule_file
+from extractors.boilerplate.plan import Plan, build_plan
 from extractors.boilerplate.rules import Rule
 
 # Bump when the engine's behaviour changes; rule-file changes alter the hash by themselves.
@@ -33,9 +34,19 @@ class RuleSet:
     rules: tuple[Rule, ...]
     # (source_id, rule name) pairs switched off for one source only.
     disabled_for_source: frozenset[tuple[str, str]] = frozenset()
+    _plans: dict[str | None, Plan] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def rules_for(self, source_id: str | None) -> tuple[Rule, ...]:
         return tuple(rule for rule in self.rules if self._applies(rule, source_id))
+
+    def plan_for(self, source_id: str | None) -> Plan:
+        """The indexed rules for one source, built once per rule set and source."""
+        plan = self._plans.get(source_id)
+        if plan is None:
+            plan = self._plans[source_id] = build_plan(self.rules_for(source_id))
+        return plan
 
     def enabled(self, name: str, source_id: str | None) -> bool:
         return name in self.names and (str(source_id), name) not in self.disabled_for_source

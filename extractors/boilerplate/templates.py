@@ -23,7 +23,6 @@ from collections.abc import Iterable, Sequence
 
 MIN_WORDS = 3
 PLAIN_SENTENCE_WORDS = 12
-_WHITESPACE = re.compile(r"\s+")
 _SYMBOL_CATEGORIES = ("Sm", "So", "Sk")  # not "Sc": a currency sign is part of "$2"
 
 # Lines are casefolded before these are applied.
@@ -40,16 +39,21 @@ _PUBLISHER_VOICE = re.compile(
 
 def learn_templates(documents: Iterable[Sequence[str]], min_documents: int = 3) -> frozenset[str]:
     """Normalised lines of one source recurring in `min_documents` documents, template-like."""
+    return frozenset(template_counts(documents, min_documents))
+
+
+def template_counts(documents: Iterable[Sequence[str]], min_documents: int = 3) -> dict[str, int]:
+    """`learn_templates` with the number of documents each line was found in."""
     if min_documents < 2:
         raise ValueError("min_documents must be at least 2: one document shows no recurrence")
     documents_with_line: Counter[str] = Counter()
     for lines in documents:
         documents_with_line.update({normalise_line(line) for line in lines if line.strip()})
-    return frozenset(
-        line
+    return {
+        line: count
         for line, count in documents_with_line.items()
         if count >= min_documents and may_be_template(line)
-    )
+    }
 
 
 def may_be_template(normalised: str) -> bool:
@@ -62,7 +66,7 @@ def may_be_template(normalised: str) -> bool:
 def normalise_line(line: str) -> str:
     """Casefolded, NFKC, single-spaced and without punctuation at the ends: a template key."""
     text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", line).casefold())
-    text = _WHITESPACE.sub(" ", text).strip()
+    text = " ".join(text.split())  # what `\s+` -> " " and strip() did, faster
     start, end = 0, len(text)
     while start < end and _is_edge_noise(text[start]):
         start += 1

@@ -1,0 +1,62 @@
+"""Prefect's share of an ingest's wall time: comparison (4), run inside one child process.
+
+The same pages are ingested twice into two fresh warehouses, through the `ingest-seeds`
+flow on the server in PREFECT_API_URL and through the local steps, after a warm-up that
+starts the extraction workers and reads every file once, so neither run pays for that
+alone. Prefect's share is what the flow run costs beyond the local run: flow and task
+runs, state changes, events, the artifact, the API round trips (and the server's CPU,
+which competes for the same cores).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.child import html_files
+
+WARM_UP_PAGES = 64
+
+
+def _warm_up(folder: Path) -> None:
+    from flows.pipeline import run_ingest
+    from flows.steps import LOCAL_STEPS
+
+    for path in html_files(folder):
+        path.read_bytes()
+    with tempfile.TemporaryDirectory() as scratch:
+        sample = Path(scratch) / folder.name
+        sample.mkdir()
+        for path in html_files(folder)[:WARM_UP_PAGES]:
+            (sample / path.name).write_bytes(path.read_bytes())
+        run_ingest([sample], str(Path(scratch) / "warm.duckdb"), LOCAL_STEPS, mode="local")
+
+
+def measure_prefect_share(
+    folder: Path, warehouse_prefect: str, warehouse_local: str
+) -> dict[str, Any]:
+    started = time.perf_counter()
+    from flows.modes import configure_prefect_environment
+
+    configure_prefect_environment()
+    from flows.ingest import ingest_seeds
+    from flows.pipeline import run_ingest
+    from flows.steps import LOCAL_STEPS
+
+    import_s = time.perf_counter() - started
+    _warm_up(folder)
+    started = time.perf_counter()
+    summary = ingest_seeds([str(folder)], warehouse_prefect)
+    prefect_s = time.perf_counter() - started
+    started = time.perf_counter()
+    run_ingest([folder], warehouse_local, LOCAL_STEPS, mode="local")
+    local_s = time.perf_counter() - started
+    return {
+        "run_s": prefect_s + local_s,
+        "prefect_s": prefect_s,
+        "local_s": local_s,
+        "prefect_import_s": import_s,
+        "articles": summary["articles_new"],
+    }

@@ -1,0 +1,108 @@
+"""The raw archive of a discovery run: a WARC that `warcio check` accepts, from which the
+run's articles can be re-ingested offline, giving the same rows."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BIN, SEEDS, query, run_cli
+from tests.httpfixture import LocalServer
+from tests.newssite import NewsSite, write_config
+from tests.newsstories import OFF_TOPIC, ON_TOPIC, SYNDICATED
+
+pytestmark = [pytest.mark.network, pytest.mark.timeout(120)]
+
+ARTICLE_ROWS = """
+SELECT article_id, source_id, url, title, authors, published_at, language, site_name, body,
+       word_count, content_hash, document_id
+FROM articles WHERE source_id <> 'seeds' ORDER BY article_id
+"""
+
+
+@dataclass
+class Archived:
+    warehouse: Path
+    warcs: list[Path]
+    site_url: str
+
+
+@pytest.fixture(scope="module")
+def archived(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archived]:
+    root = tmp_path_factory.mktemp("archived")
+    warehouse = root / "live" / "news.duckdb"
+    assert run_cli("ingest", str(SEEDS), "--mode", "local", warehouse=warehouse).exit_code == 0
+    with LocalServer() as server:
+        site = NewsSite(server)
+        for story in (*ON_TOPIC, OFF_TOPIC, SYNDICATED):
+            site.publish(story)
+        site.serve()
+        config = write_config(root / "newsflow.toml", [server.authority])
+        result = run_cli(
+            "discover",
+            "--feed",
+            site.url("/feed.xml"),
+            "--config",
+            str(config),
+            "--mode",
+            "local",
+            warehouse=warehouse,
+        )
+        assert result.exit_code == 0, result.output
+        site_url = site.url("/")
+    yield Archived(warehouse, sorted(warehouse.with_name("news.warc").glob("*.warc.gz")), site_url)
+
+
+def test_one_warc_per_run_that_warcio_accepts(archived: Archived) -> None:
+    assert len(archived.warcs) == 1
+    check = subprocess.run(
+        [str(BIN / "warcio"), "check", "-v", str(archived.warcs[0])],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert check.stdout.count("digest pass") >= len(ON_TOPIC) + 3  # warcinfo, feed, pages
+
+
+def test_documents_point_at_their_warc_records(archived: Archived) -> None:
+    from warehouse import rawstore
+    from warehouse.warcarchive import WarcPosition, read_response, warc_root
+
+    rows = query(
+        archived.warehouse,
+        "SELECT url, raw_path, warc_file, warc_offset FROM documents WHERE source_id <> 'seeds'",
+    )
+    assert len(rows) == len(ON_TOPIC) + 1  # the syndicated copy is an article of its own
+    for url, raw_path, warc_file, warc_offset in rows:
+        record = read_response(warc_root(archived.warehouse), WarcPosition(warc_file, warc_offset))
+        assert record.url == url and record.status == 200
+        assert record.content == rawstore.load(rawstore.raw_root(archived.warehouse), raw_path)
+        assert record.meta["Source-Id"].startswith("feed:") and record.meta["Kind"] == "page"
+
+
+def test_replay_offline_gives_the_same_rows(archived: Archived, tmp_path: Path) -> None:
+    offline = tmp_path / "offline" / "news.duckdb"
+    assert run_cli("ingest", str(SEEDS), "--mode", "local", warehouse=offline).exit_code == 0
+    result = run_cli("replay", *map(str, archived.warcs), warehouse=offline)
+    assert result.exit_code == 0, result.output
+    assert "replayed" in result.output and "off topic            1" in result.output
+    assert query(offline, ARTICLE_ROWS) == query(archived.warehouse, ARTICLE_ROWS)
+    clusters = "SELECT article_id, cluster_id FROM cluster_members ORDER BY 1"
+    assert query(offline, clusters) == query(archived.warehouse, clusters)
+    statuses = "SELECT canonical_url, status, article_id FROM candidates ORDER BY 1"
+    assert query(offline, statuses) == query(archived.warehouse, statuses)
+
+
+def test_replaying_into_the_live_warehouse_changes_nothing(
+    archived: Archived, tmp_path: Path
+) -> None:
+    before = query(archived.warehouse, ARTICLE_ROWS)
+    result = run_cli("replay", *map(str, archived.warcs), warehouse=archived.warehouse)
+    assert result.exit_code == 0, result.output
+    assert f"0 new, 0 updated, {len(ON_TOPIC) + 1} unchanged" in result.output
+    assert query(archived.warehouse, ARTICLE_ROWS) == before
