@@ -83,7 +83,9 @@ def main(argv: list[str]) -> int:
     lines += ["", "Comparisons (ratios; run times exclude interpreter start-up):"]
     lines += report.comparison_lines(results)
     lines += ["", "CPU per page by stage (one process, 100 pages):", *report.stage_lines(results)]
-    lines += ["", "Steps:", *report.step_lines(results), "", "Targets:"]
+    lines += ["", "Steps:", *report.step_lines(results)]
+    lines += ["", "Peak RSS by phase (summed over the tree):", *report.phase_lines(results)]
+    lines += ["", "Targets:"]
     lines += report.target_lines(results)
     lines.append(f"\nbench took {time.perf_counter() - started:.0f} s")
     print("\n".join(lines))

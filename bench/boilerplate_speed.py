@@ -43,7 +43,8 @@ class Timing:
         per_page = 1000 / self.pages
         return "\n".join(
             [
-                f"{self.pages} pages, {self.lines} body lines ({self.lines / self.pages:.1f} a page)",
+                f"{self.pages} pages, {self.lines} body lines "
+                f"({self.lines / self.pages:.1f} a page)",
                 f"trafilatura.extract  {self.trafilatura_s * per_page:8.3f} ms a page",
                 f"clean_lines          {self.clean_s * per_page:8.3f} ms a page"
                 f"  ({self.clean_s * 1000 / max(self.lines, 1):.4f} ms a line)",

@@ -3,6 +3,7 @@
     python -m bench.child plain DIR newsflow|default
     python -m bench.child ingest DIR WAREHOUSE
     python -m bench.child fetch BASE_URL COUNT WAREHOUSE
+    python -m bench.child discovery-fetch BASE_URL COUNT WAREHOUSE
     python -m bench.child reingest SOURCE WAREHOUSE
     python -m bench.child plain-stored SOURCE WAREHOUSE
     python -m bench.child prefect DIR WAREHOUSE_PREFECT WAREHOUSE_LOCAL   (PREFECT_API_URL set)
@@ -60,7 +61,11 @@ def ingest(folder: str, warehouse: str) -> Report:
     summary = run_ingest([Path(folder)], warehouse, LOCAL_STEPS, mode="local")
     run_s = time.perf_counter() - started
     statements = {"writes": count.batches, "statements": count.statements}
-    extra = {"executemany": count.executemany, "after_run_s": after_run.seconds}
+    extra = {
+        "executemany": count.executemany,
+        "after_run_s": after_run.seconds,
+        "after_run_at": after_run.started_at,
+    }
     return {"run_s": run_s, **_counts(summary), **statements, **extra}
 
 
@@ -71,6 +76,17 @@ def fetch(base_url: str, count: str, warehouse: str) -> Report:
     started = time.perf_counter()
     summary = fetch_and_ingest(urls, warehouse)
     return {"run_s": time.perf_counter() - started, **_counts(summary)}
+
+
+def discovery_fetch(base_url: str, count: str, warehouse: str) -> Report:
+    from bench.fetch_ingest import discovery_fetch as run_fetch
+
+    urls = [f"{base_url}/{index:06d}.html" for index in range(int(count))]
+    started = time.perf_counter()
+    summary = run_fetch(urls, warehouse)
+    landed = summary.articles_new + summary.articles_updated + summary.articles_unchanged
+    report = {"documents": summary.fetched, "articles": landed, "failures": summary.failed}
+    return {"run_s": time.perf_counter() - started, **report}
 
 
 def reingest(source_id: str, warehouse: str) -> Report:
@@ -124,6 +140,7 @@ STEPS: dict[str, Callable[..., Report]] = {
     "plain": plain,
     "ingest": ingest,
     "fetch": fetch,
+    "discovery-fetch": discovery_fetch,
     "reingest": reingest,
     "plain-stored": plain_stored,
     "prefect": prefect,

@@ -1,9 +1,11 @@
-"""Fetch pages over HTTP and land them through the ingest steps: comparison (2).
+"""Fetch pages over HTTP from 127.0.0.1 and land them: comparison (2), two ways.
 
-There is no fetch-and-land command in `flows/` yet (discovery is being built), so this joins
-the network edge (`fetchers.fetch_many`) to the same batch loop the file ingest uses
-(`flows.pipeline.ingest_stream` with the local steps). A thread fetches batch k+1 while
-batch k extracts and lands; the queue between them holds at most two batches.
+- `discovery_fetch`: what `newsflow fetch URL...` runs (`flows.discover.run_discovery` with
+  the relevance filter off), with politeness set for a local host (no delay, 16 requests
+  per host at once, the host allow-listed) and batches as large as the file ingest's.
+- `fetch_and_ingest`: the network edge (`fetchers.fetch_many`) streamed into the file
+  ingest's batch loop (`flows.pipeline.ingest_stream`, local steps): a thread fetches batch
+  k+1 while batch k extracts and lands; the queue between them holds at most two batches.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Iterator, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from extractors.records import Failure, RawDocument
@@ -24,10 +27,36 @@ SOURCE_ID = "bench-http"
 _END = object()
 
 
+LOCAL_PACING = {"delay_s": 0.0, "per_host_concurrency": 16, "max_in_flight": 32}
+
+
+def hosts_of(urls: Sequence[str]) -> tuple[str, ...]:
+    return tuple(sorted({urlsplit(url).netloc for url in urls}))
+
+
 def local_host_config(urls: Sequence[str]) -> FetchConfig:
     """Pacing for a server on this machine: no delay, many requests at once, allow-listed."""
-    hosts = tuple(sorted({urlsplit(url).netloc for url in urls}))
-    return FetchConfig(delay_s=0.0, per_host_concurrency=16, max_in_flight=32, allow_hosts=hosts)
+    return FetchConfig(allow_hosts=hosts_of(urls), **LOCAL_PACING)  # type: ignore[arg-type]
+
+
+def discovery_fetch(urls: Sequence[str], warehouse: str) -> Any:
+    """`newsflow fetch URL...` in local mode, paced for a local host."""
+    from dataclasses import replace
+
+    from flows.discover import run_discovery
+    from flows.discover_steps import LOCAL_STEPS as DISCOVERY_STEPS
+    from flows.discovery_settings import Settings
+
+    base = Settings()
+    settings = replace(
+        base,
+        allow_hosts=hosts_of(urls),
+        politeness=replace(base.politeness, **LOCAL_PACING),  # type: ignore[arg-type]
+        limits=replace(base.limits, max_pages=len(urls), batch_size=configured_batch_size()),
+    )
+    return run_discovery(
+        settings, warehouse, DISCOVERY_STEPS, mode="local", urls=urls, relevance_filter=False
+    )
 
 
 def raw_document(fetched: Fetched) -> RawDocument:

@@ -59,6 +59,10 @@ class TreePeaks:
     # Forked workers share pages with their parent, which RSS counts once per process;
     # PSS splits shared pages between the processes, so its sum is the tree's real size.
     total_pss_peak: int = 0
+    timeline: list[tuple[float, int]] = field(default_factory=list)  # (epoch s, RSS sum)
+
+    def peak_between(self, start: float, end: float) -> int:
+        return max((total for at, total in self.timeline if start <= at < end), default=0)
 
     def by_role(self) -> dict[str, tuple[int, int]]:
         """role -> (number of processes, largest peak RSS among them)."""
@@ -107,6 +111,7 @@ class RssSampler:
             total_pss += getattr(memory, "pss", memory.rss)
         self.peaks.total_peak = max(self.peaks.total_peak, total)
         self.peaks.total_pss_peak = max(self.peaks.total_pss_peak, total_pss)
+        self.peaks.timeline.append((time.time(), total))
 
     def _tree(self) -> list[psutil.Process]:
         try:

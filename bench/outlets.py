@@ -1,10 +1,11 @@
 """Invented outlets: HTML page templates that wrap a body the way real news sites do.
 
 Each outlet has its own furniture (masthead, navigation, sidebar, related-links box,
-footer), which trafilatura is expected to drop, and its own way of putting calls to action
-*inside* the article body (a boxed appeal with a heading and a button, a newsletter form, a
-"Read also" paragraph with a link), which is what survives it. Pages are deterministic: the
-same inputs always give the same bytes.
+footer), in the page's language, which trafilatura is expected to drop, and its own way
+of putting calls to action *inside* the article body: a boxed appeal with a heading and a
+button, a newsletter form, a "Read also" paragraph with a link, or plain paragraphs. Some
+of those survive trafilatura, some (an `<aside>`) do not, as on real sites. Pages are
+deterministic: the same inputs always give the same bytes.
 """
 
 from __future__ import annotations
@@ -18,12 +19,62 @@ ARTICLE = "article"
 Labelled = Sequence[tuple[str, str]]  # (label, text): "article" or a boilerplate category
 BUTTON_MAX_CHARS = 32  # a short last line of an appeal box is rendered as its button
 
+# Furniture labels: sections, "most read", "related", "all rights reserved", "about us".
+LABELS = {
+    "en": (
+        ["World", "Politics", "Business", "Culture", "Sport"],
+        "Most read",
+        "Related stories",
+        "All rights reserved",
+        "About us",
+    ),
+    "de": (
+        ["Welt", "Politik", "Wirtschaft", "Kultur", "Sport"],
+        "Meistgelesen",
+        "Mehr zum Thema",
+        "Alle Rechte vorbehalten",
+        "Über uns",
+    ),
+    "fr": (
+        ["Monde", "Politique", "Économie", "Culture", "Sport"],
+        "Les plus lus",
+        "Sur le même sujet",
+        "Tous droits réservés",
+        "Qui sommes-nous",
+    ),
+    "es": (
+        ["Mundo", "Política", "Economía", "Cultura", "Deportes"],
+        "Lo más leído",
+        "Noticias relacionadas",
+        "Todos los derechos reservados",
+        "Quiénes somos",
+    ),
+    "ru": (
+        ["Мир", "Политика", "Экономика", "Культура", "Спорт"],
+        "Самое читаемое",
+        "По теме",
+        "Все права защищены",
+        "О нас",
+    ),
+    "uk": (
+        ["Світ", "Політика", "Економіка", "Культура", "Спорт"],
+        "Найпопулярніше",
+        "За темою",
+        "Усі права захищені",
+        "Про нас",
+    ),
+}
+_HEADLINES = [
+    "Ministers clash over the budget in a late-night session",
+    "Storm leaves thousands without power along the coast",
+    "Court rules on the disputed election in the north",
+]
+
 
 @dataclass(frozen=True)
 class Outlet:
     name: str
-    language: str
-    furniture: Callable[[str], tuple[str, str]]  # site name -> (before body, after body)
+    furniture: Callable[[str, str], tuple[str, str]]  # site, language -> (before, after)
     box: Callable[[str, Sequence[str]], str]  # category, lines -> in-body boilerplate HTML
 
 
@@ -31,76 +82,61 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _links(labels: Sequence[str], prefix: str = "/") -> str:
+def _links(labels: Sequence[str], prefix: str) -> str:
     return "".join(
-        f'<li><a href="{prefix}{n}-{_slug(label)}">{_e(label)}</a></li>'
-        for n, label in enumerate(labels)
+        f'<li><a href="{prefix}{n}">{_e(label)}</a></li>' for n, label in enumerate(labels)
     )
 
 
-def _slug(text: str) -> str:
-    return "-".join("".join(c for c in word if c.isalnum()) for word in text.lower().split()[:6])
+def _labels(language: str) -> tuple[list[str], str, str, str, str]:
+    return LABELS.get(language, LABELS["en"])
 
 
-_NAV = ["World", "Politics", "Business", "Science", "Culture", "Opinion", "Sport"]
-_MOST_READ = [
-    "Ministers clash over the budget in a late-night session",
-    "Storm leaves thousands without power along the coast",
-    "Court rules on the disputed election in the north",
-    "Inside the race to build a cheaper battery",
-]
-_RELATED = [
-    "How the harbour deal came together",
-    "Timeline: ten years of negotiations",
-    "Analysis: what the vote means for the region",
-]
-
-
-def _classic_furniture(site: str) -> tuple[str, str]:
+def _classic(site: str, language: str) -> tuple[str, str]:
+    nav, most_read, _, rights, about = _labels(language)
     before = (
         f'<header class="masthead"><a class="logo" href="/">{_e(site)}</a>'
-        f'<nav class="main-nav"><ul>{_links(_NAV)}</ul></nav></header>'
+        f'<nav class="main-nav"><ul>{_links(nav, "/s/")}</ul></nav></header>'
         '<div class="layout"><main><article class="story">'
     )
     after = (
-        "</article></main>"
-        f'<aside class="sidebar"><h2>Most read</h2><ol>{_links(_MOST_READ, "/story/")}</ol></aside>'
-        "</div>"
-        f'<footer class="site-footer"><p>© 2025 {_e(site)}. All rights reserved.</p>'
-        '<ul><li><a href="/about">About us</a></li><li><a href="/contact">Contact</a></li>'
-        '<li><a href="/privacy">Privacy policy</a></li></ul></footer>'
+        f'</article></main><aside class="sidebar"><h2>{_e(most_read)}</h2>'
+        f"<ol>{_links(_HEADLINES, '/story/')}</ol></aside></div>"
+        f'<footer class="site-footer"><p>© 2025 {_e(site)}. {_e(rights)}.</p>'
+        f'<ul><li><a href="/about">{_e(about)}</a></li><li><a href="/privacy">Privacy</a></li>'
+        "</ul></footer>"
     )
     return before, after
 
 
-def _magazine_furniture(site: str) -> tuple[str, str]:
+def _magazine(site: str, language: str) -> tuple[str, str]:
+    nav, _, related, rights, _ = _labels(language)
     before = (
         f'<div id="top"><div class="brand">{_e(site)}</div>'
-        f'<div class="menu"><ul>{_links(_NAV, "/section/")}</ul></div>'
-        '<div class="breadcrumbs"><a href="/">Home</a> › <a href="/news">News</a></div></div>'
+        f'<div class="menu"><ul>{_links(nav, "/section/")}</ul></div></div>'
         '<div id="content"><div class="entry-content">'
     )
     after = (
-        '</div><div class="related-box"><h3>Related stories</h3>'
-        f"<ul>{_links(_RELATED, '/related/')}</ul></div>"
-        '<div class="tags"><a href="/tag/a">Harbour</a> <a href="/tag/b">Council</a></div></div>'
-        f'<div id="footer">{_e(site)} · Independent since 1998 · '
-        '<a href="/imprint">Imprint</a> · <a href="/jobs">Jobs</a></div>'
+        f'</div><div class="related-box"><h3>{_e(related)}</h3>'
+        f"<ul>{_links(_HEADLINES, '/related/')}</ul></div></div>"
+        f'<div id="footer">{_e(site)} · {_e(rights)} · <a href="/imprint">Imprint</a></div>'
     )
     return before, after
 
 
-def _portal_furniture(site: str) -> tuple[str, str]:
+def _portal(site: str, language: str) -> tuple[str, str]:
+    nav, most_read, _, rights, about = _labels(language)
     before = (
         f'<div class="header"><span class="site">{_e(site)}</span>'
-        f'<ul class="nav">{_links(_NAV, "/rubric/")}</ul></div>'
+        f'<ul class="nav">{_links(nav, "/rubric/")}</ul></div>'
         '<div class="share-top"><a href="/share/fb">Facebook</a> <a href="/share/tg">Telegram</a>'
         '</div><div class="article-body" itemprop="articleBody">'
     )
     after = (
-        f'</div><div class="news-feed"><h4>Новости</h4><ul>{_links(_MOST_READ, "/n/")}</ul></div>'
-        f'<div class="footer-wrap"><p>{_e(site)} — 18+</p>'
-        '<p><a href="/rules">Правила</a> <a href="/ads">Реклама</a></p></div>'
+        f'</div><div class="news-feed"><h4>{_e(most_read)}</h4>'
+        f"<ul>{_links(_HEADLINES, '/n/')}</ul></div>"
+        f'<div class="footer-wrap"><p>{_e(site)} — {_e(rights)}</p>'
+        f'<p><a href="/about">{_e(about)}</a></p></div>'
     )
     return before, after
 
@@ -109,45 +145,49 @@ def _p(line: str) -> str:
     return f"<p>{_e(line)}</p>"
 
 
-def _boxed(category: str, lines: Sequence[str]) -> str:
+def _boxed(category: str, lines: Sequence[str], tag: str = "div") -> str:
     """An appeal or sign-up box: heading, paragraphs, and a button for a short last line."""
     head, *rest = lines
-    parts = [f"<h3>{_e(head)}</h3>" if len(lines) > 1 and len(head) <= 60 else _p(head)]
+    parts = [f"<h3>{_e(head)}</h3>" if rest and len(head) <= 60 else _p(head)]
     if rest and len(rest[-1]) <= BUTTON_MAX_CHARS:
         parts += [_p(line) for line in rest[:-1]]
         parts.append(f'<p><a class="button" href="/{category}">{_e(rest[-1])}</a></p>')
     else:
         parts += [_p(line) for line in rest]
-    return f'<div class="promo promo-{category}">{"".join(parts)}</div>'
+    return f'<{tag} class="promo promo-{category}">{"".join(parts)}</{tag}>'
+
+
+def _aside_appeals(category: str, lines: Sequence[str]) -> str:
+    # Appeals in an <aside> (which trafilatura drops), everything else boxed in the body.
+    return _boxed(category, lines, "aside" if category == "donation_appeal" else "div")
 
 
 def _plain(category: str, lines: Sequence[str]) -> str:
     """Boilerplate written straight into the body as paragraphs, links for related lines."""
     if category == "related_links":
-        return "".join(f'<p><a href="/read/{_slug(line)}">{_e(line)}</a></p>' for line in lines)
+        return "".join(f'<p><a href="/read/{n}">{_e(line)}</a></p>' for n, line in enumerate(lines))
     return "".join(_p(line) for line in lines)
 
 
 OUTLETS = (
-    Outlet("classic", "any", _classic_furniture, _boxed),
-    Outlet("magazine", "any", _magazine_furniture, _plain),
-    Outlet("portal", "any", _portal_furniture, _boxed),
+    Outlet("classic", _classic, _boxed),
+    Outlet("magazine", _magazine, _plain),
+    Outlet("portal", _portal, _boxed),
+    Outlet("broadsheet", _classic, _aside_appeals),
+    Outlet("blog", _magazine, _boxed),
 )
 
 
 def render_page(outlet: Outlet, site: str, title: str, lines: Labelled, language: str) -> str:
     """A full HTML page; article lines are paragraphs, boilerplate runs are the outlet's box."""
-    before, after = outlet.furniture(site)
+    before, after = outlet.furniture(site, language)
+    runs = ((label, [text for _, text in run]) for label, run in groupby(lines, lambda x: x[0]))
     body = "".join(
-        "".join(_p(text) for _, text in run) if label == ARTICLE else outlet.box(label, _texts(run))
-        for label, run in ((label, list(run)) for label, run in groupby(lines, key=lambda x: x[0]))
+        "".join(map(_p, texts)) if label == ARTICLE else outlet.box(label, texts)
+        for label, texts in runs
     )
     return (
         f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8">'
         f"<title>{_e(title)} | {_e(site)}</title></head><body>"
         f"{before}<h1>{_e(title)}</h1>{body}{after}</body></html>"
     )
-
-
-def _texts(run: Sequence[tuple[str, str]]) -> list[str]:
-    return [text for _, text in run]

@@ -110,7 +110,8 @@ def comparison_lines(results: Results) -> list[str]:
     rows = [
         ("(1) file ingest / plain trafilatura (newsflow's options)", "ingest", "plain"),
         ("    file ingest / plain trafilatura (its defaults)", "ingest", "plain-default"),
-        ("(2) fetch from 127.0.0.1 + ingest / file ingest", "fetch", "ingest"),
+        ("(2) `newsflow fetch` from 127.0.0.1 / file ingest", "newsflow-fetch", "ingest"),
+        ("    fetch_many streamed into ingest steps / file ingest", "fetch-stream", "ingest"),
         ("(3) re-ingest one source / plain trafilatura, same docs", "reingest", "plain-stored"),
     ]
     lines = []
@@ -122,7 +123,18 @@ def comparison_lines(results: Results) -> list[str]:
     share = prefect_share(results)
     if share is not None:
         lines.append(f"{'(4) Prefect share of the flow run wall time':60s} {share:6.1%}")
+        lines.append(_prefect_parts(results.steps["prefect"].report))
     return lines
+
+
+def _prefect_parts(report: dict[str, float]) -> str:
+    inside = report["body_s"] - report["local_s"]
+    return (
+        f"    flow {report['prefect_s']:.1f} s = {report['before_body_s']:.1f} s before the "
+        f"body + {report['body_s']:.1f} s body (local run {report['local_s']:.1f} s, so "
+        f"{inside:+.1f} s in tasks) + {report['after_body_s']:.1f} s after; "
+        f"import prefect {report['prefect_import_s']:.1f} s"
+    )
 
 
 def _after_run_line(results: Results) -> list[str]:
@@ -141,6 +153,20 @@ def stage_lines(results: Results) -> list[str]:
         return []
     costs: dict[str, float] = step.report["stages_ms"]
     return [f"  {name:44s} {ms:7.2f} ms" for name, ms in costs.items()]
+
+
+def phase_lines(results: Results) -> list[str]:
+    """Peak RSS (summed over the tree) while batches run, and during the end-of-run work."""
+    lines = []
+    for step in largest_ingests(results):
+        at = step.report.get("after_run_at") or 0.0
+        batches = step.peaks.peak_between(0.0, at)
+        end = step.peaks.peak_between(at, float("inf"))
+        lines.append(
+            f"  {step.name:16s} {step.report['documents']:6d} pages: batches {mib(batches)}, "
+            f"end-of-run index + snapshot {mib(end)}"
+        )
+    return lines
 
 
 def step_lines(results: Results) -> list[str]:

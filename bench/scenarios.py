@@ -67,7 +67,11 @@ def fetch_ingest(config: Config, pages: Path, results: Results) -> None:
     with http_server(pages) as (base_url, server_pid):
         with RssSampler(server_pid) as server:
             count = str(config.pages)
-            results.add(run_step("fetch", "fetch", base_url, count, _warehouse(config, "http")))
+            http = _warehouse(config, "http")
+            results.add(run_step("newsflow-fetch", "discovery-fetch", base_url, count, http))
+            results.add(
+                run_step("fetch-stream", "fetch", base_url, count, _warehouse(config, "hs"))
+            )
         results.side_peaks["http server"] = server.peaks
 
 

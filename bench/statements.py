@@ -55,6 +55,7 @@ def count_landing_statements() -> StatementCount:
 @dataclass
 class Stopwatch:
     seconds: float = 0.0
+    started_at: float = 0.0  # epoch seconds of the first call, to split memory by phase
 
 
 def time_after_run() -> Stopwatch:
@@ -67,6 +68,7 @@ def time_after_run() -> Stopwatch:
     original = flows.steps.after_run
 
     def timed(*args: Any, **kwargs: Any) -> Any:
+        watch.started_at = watch.started_at or time.time()
         started = time.perf_counter()
         try:
             return original(*args, **kwargs)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from types import FrameType
 
 from extractors.boilerplate import RuleSet, load_ruleset
@@ -45,7 +46,11 @@ class RulesSpec:
         return load_ruleset([Path(p) for p in self.extra_files], self.disabled)
 
     def learned_for(self, source_id: str) -> frozenset[str]:
-        return next((lines for source, lines in self.learned if source == source_id), _NONE)
+        return self._learned_by_source.get(source_id, _NONE)
+
+    @cached_property
+    def _learned_by_source(self) -> dict[str, frozenset[str]]:
+        return dict(self.learned)
 
 
 _NONE: frozenset[str] = frozenset()
@@ -129,6 +134,17 @@ def _worker_pool() -> ProcessPoolExecutor:
         _pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 2)
         atexit.register(_pool.shutdown, cancel_futures=True)
     return _pool
+
+
+def release_workers() -> None:
+    """Stop the worker processes (the next batch forks new ones, cheaply: the parent is
+    already warm). A run calls it when its batches are done, so the end-of-run work (the
+    full-text index) does not have the workers' memory on top of its own."""
+    global _pool
+    pool, _pool = _pool, None
+    if pool is not None:
+        atexit.unregister(pool.shutdown)
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 class PendingBatch:

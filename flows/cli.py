@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from extractors.rulesconfig import RulesConfigError
 from flows import output
 from flows.modes import MODES, configure_prefect_environment, resolve_mode
 from flows.pipeline import RunSummary
@@ -79,7 +80,7 @@ def _run_ingest(paths: list[Path], warehouse: str, mode: str) -> RunSummary:
         from flows.ingest import ingest_seeds, summary_from_dict
 
         return summary_from_dict(ingest_seeds([str(p) for p in paths], warehouse))
-    except WarehouseError as error:
+    except (WarehouseError, RulesConfigError) as error:
         fail(str(error))
         raise  # unreachable: fail() exits
 
@@ -109,7 +110,7 @@ def reingest(obj: Context, source_id: str) -> None:
 
     try:
         summary = run_reingest(source_id, obj.warehouse)
-    except (WarehouseError, UnknownSource) as error:
+    except (WarehouseError, UnknownSource, RulesConfigError) as error:
         fail(str(error))
     click.echo(summary.line())
 
@@ -148,6 +149,8 @@ def sql(obj: Context, query: str | None, fmt: str) -> None:
 
 
 import flows.cli_discovery  # noqa: E402  (adds `discover`, `fetch`, `topic`, `replay`)
+import flows.cli_rules  # noqa: E402  (adds `rules`)
+import flows.cli_scale  # noqa: E402  (adds `scale ingest|publish|sql|deploy`)
 import flows.cli_sql  # noqa: E402, F401  (adds `export`, `views`)
 from flows import cli_events  # noqa: E402, F401  (adds `serve`, `request-reingest`)
 

@@ -35,6 +35,7 @@ from flows.discover_sources import (
 from flows.discover_topic import NoTopic, default_queries
 from flows.discovery_settings import Settings
 from flows.pipeline import new_run_id
+from flows.templates import rules_for_run
 from warehouse.rawstore import raw_root
 
 COUNTS = (
@@ -152,6 +153,7 @@ def run_discovery(
     profile = steps.topic(warehouse, settings) if relevance_filter else None
     if relevance_filter and profile is None:
         raise NoTopic("no topic: ingest seed articles first, or set [topic] terms in newsflow.toml")
+    rules = rules_for_run(rules, warehouse)  # newsflow.toml's rules, learned templates
     run = _Run(settings, warehouse, steps, run_id or new_run_id(), profile, rules)
     web_sources, direct = web_candidates(urls, datetime.now(UTC))
     sources = web_sources if urls else configured_sources(settings)

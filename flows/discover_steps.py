@@ -35,6 +35,7 @@ from flows.discover_sources import (
 from flows.discover_topic import load_profile
 from flows.discovery_settings import Settings
 from flows.pipeline import versions
+from flows.templates import relearn_after_run
 from warehouse.analysis import after_run
 from warehouse.connection import reading, writing
 from warehouse.runs import RunTotals, finish_run, start_run, upsert_source
@@ -129,6 +130,8 @@ def land(warehouse: str, run_id: str, pages: list[PageResult]) -> DiscoverySumma
 
 
 def finish(warehouse: str, summary: DiscoverySummary, error: str | None) -> None:
+    if error is None:  # the fetched sources learn their templates (flows/templates.py)
+        relearn_after_run(warehouse, summary.run_id)
     totals = RunTotals(
         documents_read=summary.fetched,
         articles_new=summary.articles_new,

@@ -121,7 +121,8 @@ def load_settings(path: Path | None = None) -> Settings:
 
 
 def _settings(name: str, data: dict[str, Any]) -> Settings:
-    _known(name, "", data, {"topic", "sources", "search", "politeness", "limits"})
+    # [rules] is read by extractors/rulesconfig.py (boilerplate rule files, disabled rules).
+    _known(name, "", data, {"topic", "sources", "search", "politeness", "limits", "rules"})
     sources = _table(name, "sources", data)
     search = _table(name, "search", data)
     _known(name, "sources", sources, {"feeds", "sitemaps", "allow_hosts"})

@@ -144,6 +144,9 @@ def ingest_stream(
 ) -> RunSummary:
     """Every batch of an already started run, then its end; any input source will do."""
     try:
+        from flows.templates import rules_for_run  # newsflow.toml's rules, learned templates
+
+        rules = rules_for_run(rules, warehouse)
         for landed in _overlapped(stream, warehouse, summary.run_id, steps, rules, batch_size):
             summary = summary.add(landed)
             if on_batch:

@@ -11,9 +11,17 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from extractors.batch import DEFAULT_RULES, PendingBatch, Result, RulesSpec, submit_batch
+from extractors.batch import (
+    DEFAULT_RULES,
+    PendingBatch,
+    Result,
+    RulesSpec,
+    release_workers,
+    submit_batch,
+)
 from extractors.records import ArticleRecord, Failure
 from flows.pipeline import configured_batch_size, new_run_id, versions
+from flows.templates import after_relearning, relearn_after_run, rules_for_run
 from warehouse import rawstore
 from warehouse.analysis import after_run
 from warehouse.connection import writing
@@ -59,11 +67,14 @@ def run_reingest(
             raise UnknownSource(f"no source {source_id!r}; `newsflow sources` lists them")
         start_run(con, run_id, "reingest-source", mode, {"source_id": source_id}, versions())
         rows = stored_rows(con, source_id)
+    rules = rules_for_run(rules, warehouse)  # newsflow.toml's rules, the learned templates
     results = extract_stored(rows, warehouse, source_id, rules)
     records = [r for r in results if isinstance(r, ArticleRecord)]
     failures = [r for r in results if isinstance(r, Failure)]
     with writing(warehouse) as con:
         counts, removed = replace_source(con, run_id, source_id, records, failures)
+    counts = after_relearning(counts, relearn_after_run(warehouse, run_id, rules, [source_id]))
+    with writing(warehouse) as con:
         totals = RunTotals(
             len(rows),
             counts.articles_new,
@@ -73,6 +84,7 @@ def run_reingest(
             len(failures),
         )
         finish_run(con, run_id, totals)
+    release_workers()  # their memory is better left to the end-of-run index build
     after_run(warehouse)  # search index, views and read snapshot, once per run
     return ReingestSummary(
         run_id,

@@ -13,6 +13,7 @@ docs/scale.md describes the topology.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -78,7 +79,7 @@ def dask_runner(workers: int = 2, address: str | None = None) -> DaskTaskRunner:
         "processes": True,
         "threads_per_worker": 1,
         "host": "127.0.0.1",
-        "dashboard_address": None,
+        "dashboard_address": "127.0.0.1:0",  # the scheduler always serves HTTP
     }
     return DaskTaskRunner(cluster_kwargs=cluster)
 
@@ -89,6 +90,21 @@ def ingest_on_dask(
     runner: Any = dask_runner(workers, address)  # prefect-dask's generics lag Prefect's
     on_dask = ingest_seeds_dask.with_options(task_runner=runner)
     return summary_from_dict(on_dask([str(p) for p in paths], warehouse))
+
+
+def ensure_process_pool(pool: str) -> None:
+    """Create the process work pool `pool` (what `prefect work-pool create --type process`
+    does) unless it exists; the API in PREFECT_API_URL keeps it."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectAlreadyExists
+    from prefect.workers.process import ProcessWorker
+
+    template = ProcessWorker.get_default_base_job_template()
+    with get_client(sync_client=True) as client, contextlib.suppress(ObjectAlreadyExists):
+        client.create_work_pool(
+            WorkPoolCreate(name=pool, type="process", base_job_template=template)
+        )
 
 
 def deploy_to_pool(

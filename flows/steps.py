@@ -6,7 +6,7 @@ The local mode calls these directly; the Prefect flow wraps each one as a task.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from extractors.batch import (
@@ -14,12 +14,14 @@ from extractors.batch import (
     PendingBatch,
     RulesSpec,
     extract_batch,
+    release_workers,
     submit_batch,
 )
 from extractors.normalise import content_sha256
 from extractors.pipeline import document_id
 from extractors.records import ArticleRecord, Failure, RawDocument
 from flows.pipeline import RunSummary, Steps, versions
+from flows.templates import relearn_after_run
 from warehouse import rawstore
 from warehouse.analysis import after_run
 from warehouse.connection import reading, writing
@@ -92,6 +94,10 @@ def land(
 
 def finish(warehouse: str, summary: RunSummary, error: str | None) -> None:
     close_session(warehouse)
+    release_workers()  # their memory is better left to the end-of-run index build
+    if error is None:  # learn the sources' templates again; older articles may change
+        moved = relearn_after_run(warehouse, summary.run_id).updated_earlier
+        summary = replace(summary, articles_updated=summary.articles_updated + moved)
     fields = {name: value for name, value in asdict(summary).items() if name in _TOTALS}
     with writing(warehouse) as con:
         finish_run(con, summary.run_id, RunTotals(**fields), error)

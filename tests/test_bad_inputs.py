@@ -45,6 +45,8 @@ def failure_reasons(warehouse: Path) -> dict[str, tuple[str, str]]:
     return {url.split("/", 1)[1]: (stage, reason) for url, stage, reason in rows}
 
 
+@pytest.mark.reliability
+@pytest.mark.timeout(120)
 def test_good_files_land_despite_bad_neighbours(bad_run: tuple[Path, str]) -> None:
     warehouse, _ = bad_run
     urls = {row[0] for row in query(warehouse, "SELECT url FROM articles")}
@@ -62,6 +64,8 @@ def test_legacy_encoding_is_decoded_correctly(bad_run: tuple[Path, str]) -> None
     assert "Präsident äußerte" in body
 
 
+@pytest.mark.reliability
+@pytest.mark.timeout(120)
 @pytest.mark.parametrize(
     ("name", "stage", "reason"),
     [
@@ -82,11 +86,15 @@ def test_each_bad_file_is_a_failure_with_its_reason(
     assert f"inbox/{name}: {stage}: " in output  # the one-line error names the input
 
 
+@pytest.mark.reliability
+@pytest.mark.timeout(120)
 def test_nothing_from_outside_the_folder_is_stored(bad_run: tuple[Path, str]) -> None:
     warehouse, _ = bad_run
     assert query(warehouse, "SELECT count(*) FROM articles WHERE body LIKE '%SECRET%'") == [(0,)]
 
 
+@pytest.mark.reliability
+@pytest.mark.timeout(120)
 def test_second_run_counts_attempts_but_adds_no_rows(
     bad_run: tuple[Path, str], tmp_path: Path
 ) -> None:

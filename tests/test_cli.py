@@ -77,12 +77,16 @@ def test_sql_formats(ingested: Path, fmt: str) -> None:
     assert result.output.strip() == expected
 
 
+@pytest.mark.reliability
+@pytest.mark.timeout(60)
 def test_sql_is_read_only(ingested: Path) -> None:
     result = CliRunner().invoke(cli, ["--warehouse", str(ingested), "sql", "delete from articles"])
     assert result.exit_code == 1
     assert query(ingested, "SELECT count(*) FROM articles") == [(5,)]
 
 
+@pytest.mark.reliability
+@pytest.mark.timeout(60)
 def test_sql_argument_that_looks_like_injection_is_just_a_failed_query(ingested: Path) -> None:
     result = CliRunner().invoke(
         cli, ["--warehouse", str(ingested), "sql", "select 1; drop table articles; --"]

@@ -10,17 +10,23 @@ def test_utf8_is_used_when_valid() -> None:
     assert decode_bytes("Zelensky’s “plan”".encode()) == ("Zelensky’s “plan”", "utf-8")
 
 
+@pytest.mark.reliability
+@pytest.mark.timeout(10)
 def test_cp1252_labelled_latin1_decodes_as_cp1252() -> None:
     text, charset = decode_bytes("“quoted” – dash".encode("cp1252"), "ISO-8859-1")
     assert text == "“quoted” – dash"
     assert charset == "cp1252"
 
 
+@pytest.mark.reliability
+@pytest.mark.timeout(10)
 def test_bom_wins_over_a_declared_latin1_header() -> None:
     data = codecs.BOM_UTF8 + "Kyiv’s café".encode()
     assert decode_bytes(data, "latin-1") == ("Kyiv’s café", "utf-8")
 
 
+@pytest.mark.reliability
+@pytest.mark.timeout(10)
 def test_meta_only_shift_jis_page() -> None:
     html = '<html><head><meta charset="shift_jis"></head><body>東京のニュース</body></html>'
     text, charset = decode_bytes(html.encode("shift_jis"), None, html=True)
@@ -34,6 +40,8 @@ def test_undeclared_legacy_text_is_guessed() -> None:
     assert "Präsident äußerte" in text
 
 
+@pytest.mark.reliability
+@pytest.mark.timeout(10)
 def test_invalid_bytes_under_a_declared_charset_become_replacement_characters() -> None:
     text, _ = decode_bytes(b"ok \xff\xfe bytes", "utf-8")
     assert text.startswith("ok ") and "\ufffd" in text

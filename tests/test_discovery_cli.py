@@ -184,6 +184,7 @@ def _feed_text(site: NewsSite) -> str:
     return rss(site.stories, site.url)
 
 
+@pytest.mark.reliability
 @pytest.mark.network
 def test_an_unreachable_robots_txt_defers_the_host(
     tmp_path: Path, ingested: Path, site: NewsSite

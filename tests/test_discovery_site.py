@@ -141,6 +141,7 @@ def test_off_topic_page_is_recorded_with_its_score_not_landed(herald: Herald) ->
     assert herald.url(OFF_TOPIC.path) not in site_articles(herald)
 
 
+@pytest.mark.reliability
 def test_robots_disallowed_page_is_never_requested(herald: Herald) -> None:
     requested = [r.path for r in herald.first_requests + herald.second_requests]
     assert PRIVATE.path not in requested
@@ -153,6 +154,7 @@ def test_robots_disallowed_page_is_never_requested(herald: Herald) -> None:
     assert status == [("robots_disallowed",)]
 
 
+@pytest.mark.reliability
 def test_host_that_is_not_allowed_is_never_contacted(herald: Herald) -> None:
     assert herald.other.connections == 0
     status = query(
@@ -172,6 +174,7 @@ def test_404_oversize_and_non_html_are_recorded_as_failures(herald: Herald) -> N
     assert failed == [(3,)]
 
 
+@pytest.mark.reliability
 def test_503_with_retry_after_twice_lands_on_the_third_try(herald: Herald) -> None:
     tries = [r for r in herald.first_requests if r.path == FLAKY_STORY.path]
     assert len(tries) == 3
@@ -180,6 +183,7 @@ def test_503_with_retry_after_twice_lands_on_the_third_try(herald: Herald) -> No
     assert herald.url(FLAKY_STORY.path) in site_articles(herald)
 
 
+@pytest.mark.reliability
 def test_tracking_parameters_collapse_into_the_canonical_article(herald: Herald) -> None:
     story = herald.url(ON_TOPIC[0].path)
     seen = query(
@@ -196,6 +200,7 @@ def test_tracking_parameters_collapse_into_the_canonical_article(herald: Herald)
     assert fetched == [ON_TOPIC[0].path]  # fetched once, without the tracking parameters
 
 
+@pytest.mark.reliability
 def test_second_run_sends_conditional_requests_and_changes_no_counts(herald: Herald) -> None:
     pages = [r for r in herald.second_requests if r.path in {s.path for s in LANDING}]
     assert len(pages) == len(LANDING)

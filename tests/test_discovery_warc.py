@@ -3,6 +3,7 @@ run's articles can be re-ingested offline, giving the same rows."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ def archived(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archived]:
     yield Archived(warehouse, sorted(warehouse.with_name("news.warc").glob("*.warc.gz")), site_url)
 
 
+@pytest.mark.reliability
 def test_one_warc_per_run_that_warcio_accepts(archived: Archived) -> None:
     assert len(archived.warcs) == 1
     check = subprocess.run(
@@ -69,6 +71,7 @@ def test_one_warc_per_run_that_warcio_accepts(archived: Archived) -> None:
     assert check.stdout.count("digest pass") >= len(ON_TOPIC) + 3  # warcinfo, feed, pages
 
 
+@pytest.mark.reliability
 def test_documents_point_at_their_warc_records(archived: Archived) -> None:
     from warehouse import rawstore
     from warehouse.warcarchive import WarcPosition, read_response, warc_root
@@ -85,6 +88,7 @@ def test_documents_point_at_their_warc_records(archived: Archived) -> None:
         assert record.meta["Source-Id"].startswith("feed:") and record.meta["Kind"] == "page"
 
 
+@pytest.mark.reliability
 def test_replay_offline_gives_the_same_rows(archived: Archived, tmp_path: Path) -> None:
     offline = tmp_path / "offline" / "news.duckdb"
     assert run_cli("ingest", str(SEEDS), "--mode", "local", warehouse=offline).exit_code == 0
@@ -98,6 +102,31 @@ def test_replay_offline_gives_the_same_rows(archived: Archived, tmp_path: Path) 
     assert query(offline, statuses) == query(archived.warehouse, statuses)
 
 
+@pytest.mark.reliability
+def test_replay_with_every_socket_refused_gives_the_same_rows(
+    archived: Archived, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    offline = tmp_path / "offline" / "news.duckdb"
+    assert run_cli("ingest", str(SEEDS), "--mode", "local", warehouse=offline).exit_code == 0
+    attempts: list[object] = []
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        attempts.append(args)
+        raise OSError("network is off for this test")
+
+    # Cut the network at the socket layer, so a replay that fetched could not go unnoticed.
+    with monkeypatch.context() as offline_only:
+        for name in ("connect", "connect_ex"):
+            offline_only.setattr(socket.socket, name, no_network)
+        offline_only.setattr(socket, "getaddrinfo", no_network)
+        offline_only.setattr(socket, "create_connection", no_network)
+        result = run_cli("replay", *map(str, archived.warcs), warehouse=offline)
+    assert result.exit_code == 0, result.output
+    assert attempts == []
+    assert query(offline, ARTICLE_ROWS) == query(archived.warehouse, ARTICLE_ROWS)
+
+
+@pytest.mark.reliability
 def test_replaying_into_the_live_warehouse_changes_nothing(
     archived: Archived, tmp_path: Path
 ) -> None:

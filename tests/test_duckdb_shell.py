@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests.conftest import BIN, SEEDS, duckdb_shell, run_cli
 
@@ -41,6 +42,8 @@ def test_fts_extension_package_loads_into_the_shell(ingested: Path) -> None:
     assert result.stdout.strip() == "fts ok"
 
 
+@pytest.mark.reliability
+@pytest.mark.timeout(120)
 def test_a_writer_waits_for_a_shell_then_fails_with_one_clear_line(
     ingested: Path, monkeypatch
 ) -> None:

@@ -93,6 +93,7 @@ async def test_retry_after_beyond_the_cap_gives_up_at_once(site: LocalServer) ->
     assert len(site.requests_to("/later")) == 1
 
 
+@pytest.mark.reliability
 @pytest.mark.parametrize("status", [403, 404, 410])
 async def test_client_errors_are_requested_once(site: LocalServer, status: int) -> None:
     site.route("/gone", Reply.html(status=status))

@@ -53,6 +53,7 @@ async def test_user_agent_names_newsflow(site: LocalServer) -> None:
     assert all("newsflow" in (r.header("user-agent") or "") for r in site.requests)
 
 
+@pytest.mark.reliability
 async def test_robots_disallowed_url_is_never_requested(site: LocalServer) -> None:
     site.route("/robots.txt", Reply.robots("User-agent: *\nDisallow: /private\n"))
     site.route("/private/page", Reply.html())
@@ -68,6 +69,7 @@ async def test_robots_group_for_newsflow_wins_over_star(site: LocalServer) -> No
     assert (await fetch(site, "/")).status == 200
 
 
+@pytest.mark.reliability
 async def test_robots_404_allows_everything(site: LocalServer) -> None:
     site.route("/page", Reply.html("<p>ok</p>"))
     fetched = await fetch(site, "/page")
@@ -95,6 +97,7 @@ async def test_robots_is_fetched_once_per_origin(site: LocalServer) -> None:
     assert site.paths().count("/robots.txt") == 1
 
 
+@pytest.mark.reliability
 async def test_crawl_delay_is_honoured(site: LocalServer) -> None:
     site.route("/robots.txt", Reply.robots("User-agent: *\nCrawl-delay: 0.3\n"))
     site.route("/", Reply.html())
@@ -104,6 +107,7 @@ async def test_crawl_delay_is_honoured(site: LocalServer) -> None:
     assert min(site.start_gaps("/")) >= 0.28
 
 
+@pytest.mark.reliability
 async def test_crawl_delay_is_capped(site: LocalServer) -> None:
     site.route("/robots.txt", Reply.robots("User-agent: *\nCrawl-delay: 3600\n"))
     site.route("/", Reply.html())

@@ -59,16 +59,22 @@ REFUSED_ADDRESSES = {
 PUBLIC_ADDRESSES = ["93.184.216.34", "8.8.8.8", "1.1.1.1", "2606:4700::1111", "::ffff:8.8.8.8"]
 
 
+@pytest.mark.reliability
+@pytest.mark.timeout(10)
 @pytest.mark.parametrize(("address", "reason"), REFUSED_ADDRESSES.items())
 def test_non_public_addresses_are_refused(address: str, reason: str) -> None:
     assert address_refusal(ipaddress.ip_address(address)) == reason
 
 
+@pytest.mark.reliability
+@pytest.mark.timeout(10)
 @pytest.mark.parametrize("address", PUBLIC_ADDRESSES)
 def test_public_addresses_are_allowed(address: str) -> None:
     assert address_refusal(ipaddress.ip_address(address)) is None
 
 
+@pytest.mark.reliability
+@pytest.mark.timeout(10)
 @pytest.mark.parametrize(
     "host",
     ["2130706433", "0x7f.1", "017700000001", "127.1", "0x7f000001", "0177.0.0.1", "127.0.0.1."],
@@ -84,12 +90,16 @@ def test_names_and_ipv6_literals_normalise() -> None:
     assert normalise_host("1e100.net") == "1e100.net"  # a name, not a number
 
 
+@pytest.mark.reliability
+@pytest.mark.timeout(10)
 @pytest.mark.parametrize("host", ["1.2.3.4.5", "256.1.1.1", "0x7g.1", "08.1", "1.16777216", "%31"])
 def test_hosts_no_resolver_would_accept_are_invalid(host: str) -> None:
     with pytest.raises(InvalidHost):
         normalise_host(host)
 
 
+@pytest.mark.reliability
+@pytest.mark.timeout(10)
 @pytest.mark.parametrize(
     ("url", "error"),
     [
@@ -123,6 +133,8 @@ def test_check_url_passes_public_hosts_and_gives_pacing_and_robots_keys() -> Non
     assert destination.robots_url == "https://news.example.org/robots.txt"
 
 
+@pytest.mark.reliability
+@pytest.mark.timeout(10)
 def test_allow_list_opens_exactly_the_named_host_and_port() -> None:
     guard = NetGuard(["127.0.0.1:8123", "localhost", "[::1]:9000"])
     assert guard.check_url("http://127.0.0.1:8123/").port == 8123
@@ -141,6 +153,8 @@ def test_allow_entries_parse_host_and_optional_port() -> None:
     assert AllowEntry.parse("[::1]:80") == AllowEntry(ipaddress.ip_address("::1"), 80)
 
 
+@pytest.mark.reliability
+@pytest.mark.timeout(10)
 def test_resolved_addresses_are_checked_unless_the_name_is_allow_listed() -> None:
     loopback = [ipaddress.ip_address("127.0.0.1")]
     assert NetGuard().refusal("rebind.test", 80, loopback) == (

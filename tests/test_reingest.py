@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from flows.cli import cli
@@ -63,6 +64,8 @@ def test_reingest_applies_a_rule_change_to_that_source_only(
     assert query(warehouse, ALL_ROWS, ["wire"]) == other_before
 
 
+@pytest.mark.reliability
+@pytest.mark.timeout(60)
 def test_unknown_source_is_one_clear_line(ingested: Path) -> None:
     result = CliRunner().invoke(
         cli, ["--warehouse", str(ingested), "reingest", "x'; drop table articles; --"]

@@ -87,6 +87,7 @@ def test_sigkill_mid_run_then_rerun_lands_every_article_exactly_once(
     assert statuses == {"abandoned": 1, "completed": 1}
 
 
+@pytest.mark.timeout(120)
 def test_one_poisoned_item_among_twenty(tmp_path: Path, warehouse: Path) -> None:
     folder = tmp_path / "twenty"
     write_articles(folder, 19)
@@ -102,6 +103,7 @@ def test_one_poisoned_item_among_twenty(tmp_path: Path, warehouse: Path) -> None
     assert "skipped              1" in result.output  # the sixth run did not try again
 
 
+@pytest.mark.timeout(120)
 def test_a_changed_poisoned_file_is_tried_again(tmp_path: Path, warehouse: Path) -> None:
     folder = tmp_path / "fixable"
     write_articles(folder, 2)

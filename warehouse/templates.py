@@ -1,22 +1,25 @@
 """Learned templates in the warehouse: a source's set, what it is learned from, storing it.
 
-A source's templates are learned from its articles' lines *before* clean-up: the body's
-lines and every removed span's lines (`articles.body` holds only what was kept, and the
-template lines that clean-up took out are in `removals`). Learning from bodies alone would
-not converge: once learned lines are removed from the bodies they would no longer recur,
-the next run would forget them and the run after that learn them again. Lines before
-clean-up depend only on the bytes and the extractor, never on the rules or on the learned
-set, so re-learning from them after applying a set gives that set back.
+A source's templates are learned from its articles' lines as the rules left them: the
+body's lines plus the lines removed as learned templates (`articles.body` holds only what
+was kept; what `learned-template` took out is in `removals`). Learning from bodies alone
+would not converge: once learned lines are removed from the bodies they would no longer
+recur, the next run would forget them and the run after that learn them again. The lines
+the rules leave depend on the bytes, the extractor and the rules, never on the learned set,
+so learning again from them after applying a set gives that set back. Lines the rules
+removed are left out: they go anyway, and learning them would only cost re-cleaning.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
-from extractors.boilerplate import normalise_line
+from extractors.boilerplate import normalise_line, template_counts
+from extractors.boilerplate.ruleset import LEARNED_RULE
 from warehouse.tables import now
 
 # Templates are learned from this many of the source's most recently ingested articles:
@@ -25,33 +28,48 @@ LEARN_FROM_ARTICLES = 300
 
 _RECENT_LINES = """
 WITH recent AS (
-    SELECT article_id, body FROM articles WHERE source_id = $source
-    ORDER BY ingested_at DESC, article_id LIMIT $limit
+    SELECT source_id, article_id, body FROM articles
+    WHERE source_id IN (SELECT unnest($sources::VARCHAR[]))
+    QUALIFY row_number() OVER (
+        PARTITION BY source_id ORDER BY ingested_at DESC, article_id) <= $limit
 )
-SELECT r.article_id, r.body, list(m.text ORDER BY m.seq) FILTER (WHERE m.text IS NOT NULL)
-FROM recent r LEFT JOIN removals m USING (article_id)
-GROUP BY r.article_id, r.body ORDER BY r.article_id
+SELECT r.source_id, r.body, list(m.text ORDER BY m.seq) FILTER (WHERE m.text IS NOT NULL)
+FROM recent r LEFT JOIN removals m ON m.article_id = r.article_id AND m.rule = $learned
+GROUP BY r.source_id, r.article_id, r.body ORDER BY r.source_id, r.article_id
 """
 
 
 def learned_sets(
-    con: duckdb.DuckDBPyConnection, source_ids: Iterable[str]
+    con: duckdb.DuckDBPyConnection, source_ids: Iterable[str] | None = None
 ) -> dict[str, frozenset[str]]:
-    """The stored template lines of each of `source_ids` that has any."""
+    """The stored template lines of each source (of `source_ids`, if given) that has any."""
+    if not _has_table(con):  # a warehouse from before migration 005, opened read-only
+        return {}
     rows = con.execute(
         "SELECT source_id, list(line_norm ORDER BY line_norm) FROM learned_templates "
-        "WHERE source_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY source_id",
-        [sorted(set(source_ids))],
+        "WHERE $all OR source_id IN (SELECT unnest($sources::VARCHAR[])) GROUP BY source_id",
+        {"all": source_ids is None, "sources": sorted(set(source_ids or ()))},
     ).fetchall()
     return {source_id: frozenset(lines) for source_id, lines in rows}
 
 
+def _has_table(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'learned_templates'"
+    ).fetchone()
+    return bool(row and row[0])
+
+
 def lines_before_cleaning(
-    con: duckdb.DuckDBPyConnection, source_id: str, limit: int = LEARN_FROM_ARTICLES
-) -> list[list[str]]:
-    """The lines of the source's recent articles as extracted: kept and removed alike."""
-    rows = con.execute(_RECENT_LINES, {"source": source_id, "limit": limit}).fetchall()
-    return [_all_lines(body, removed or []) for _, body, removed in rows]
+    con: duckdb.DuckDBPyConnection, source_ids: Sequence[str], limit: int = LEARN_FROM_ARTICLES
+) -> dict[str, list[list[str]]]:
+    """Each source's recent articles' lines as the rules left them (see above)."""
+    parameters = {"sources": list(source_ids), "limit": limit, "learned": LEARNED_RULE}
+    rows = con.execute(_RECENT_LINES, parameters).fetchall()
+    by_source: dict[str, list[list[str]]] = {}
+    for source_id, body, removed in rows:
+        by_source.setdefault(source_id, []).append(_all_lines(body, removed or []))
+    return by_source
 
 
 def _all_lines(body: str, removed: Sequence[str]) -> list[str]:
@@ -68,7 +86,9 @@ def store_learned(
         [source_id, sorted(counts)],
     )
     if counts:
-        con.executemany(_UPSERT, [[source_id, line, n, now(), run_id] for line, n in counts.items()])
+        con.executemany(
+            _UPSERT, [[source_id, line, n, now(), run_id] for line, n in counts.items()]
+        )
 
 
 _UPSERT = """
@@ -81,14 +101,15 @@ ON CONFLICT (source_id, line_norm) DO UPDATE SET
 def articles_with_lines(
     con: duckdb.DuckDBPyConnection, source_id: str, lines: frozenset[str]
 ) -> list[str]:
-    """Ids of the source's articles that have any of `lines` (normalised), kept or removed."""
+    """Ids of the source's articles having any of `lines` (normalised) in the body or among
+    its learned-template removals: the only articles a change of those lines changes."""
     if not lines:
         return []
     rows = con.execute(
         "SELECT a.article_id, a.body, list(m.text) FILTER (WHERE m.text IS NOT NULL) "
-        "FROM articles a LEFT JOIN removals m USING (article_id) WHERE a.source_id = ? "
-        "GROUP BY a.article_id, a.body",
-        [source_id],
+        "FROM articles a LEFT JOIN removals m ON m.article_id = a.article_id AND m.rule = ? "
+        "WHERE a.source_id = ? GROUP BY a.article_id, a.body",
+        [LEARNED_RULE, source_id],
     ).fetchall()
     return sorted(
         article_id
@@ -97,7 +118,9 @@ def articles_with_lines(
     )
 
 
-def documents_of(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> list[dict[str, Any]]:
+def documents_of(
+    con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]
+) -> list[dict[str, Any]]:
     """Where the raw bytes of each article's document are kept (`reingest.load_document`)."""
     cursor = con.execute(
         "SELECT d.url, d.media_type, d.charset, d.raw_path, d.retrieved_at, d.requested_url, "
@@ -118,3 +141,56 @@ def written_by_run(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, set
     for source_id, article_id in rows:
         written.setdefault(source_id, set()).add(article_id)
     return written
+
+
+@dataclass(frozen=True)
+class TemplateChange:
+    """A source's newly learned set, and the documents to extract again because of it."""
+
+    source_id: str
+    counts: dict[str, int]  # line -> documents it was found in
+    moved: frozenset[str]  # lines learned or forgotten since the stored set
+    rows: list[dict[str, Any]]  # documents of the articles having one of those lines
+
+
+def template_changes(
+    con: duckdb.DuckDBPyConnection, source_ids: Sequence[str]
+) -> list[TemplateChange]:
+    """What learning again does to each source's set, read in two queries for them all."""
+    current, documents = learned_sets(con, source_ids), lines_before_cleaning(con, source_ids)
+    return [
+        _change(con, source_id, current.get(source_id, frozenset()), documents.get(source_id, []))
+        for source_id in source_ids
+    ]
+
+
+def _change(
+    con: duckdb.DuckDBPyConnection,
+    source_id: str,
+    current: frozenset[str],
+    documents: Sequence[Sequence[str]],
+) -> TemplateChange:
+    counts = template_counts(documents)
+    moved = current.symmetric_difference(counts)
+    affected = articles_with_lines(con, source_id, moved)
+    return TemplateChange(source_id, counts, moved, documents_of(con, affected) if affected else [])
+
+
+def record_hashes(con: duckdb.DuckDBPyConnection, article_ids: Iterable[str]) -> dict[str, str]:
+    rows = con.execute(
+        "SELECT article_id, record_hash FROM articles "
+        "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+        [sorted(article_ids)],
+    ).fetchall()
+    return dict(rows)
+
+
+def stored_templates(con: duckdb.DuckDBPyConnection, source_id: str) -> list[tuple[Any, ...]]:
+    """The source's learned lines, most widespread first, for people to read."""
+    if not _has_table(con):
+        return []
+    return con.execute(
+        "SELECT line_norm, documents, first_seen, last_seen, learned_by_run "
+        "FROM learned_templates WHERE source_id = ? ORDER BY documents DESC, line_norm",
+        [source_id],
+    ).fetchall()

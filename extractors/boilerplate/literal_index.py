@@ -40,10 +40,8 @@ class _Literal:
                 offset += 1
         return cls(unmarked(literal), tuple(marks))
 
-    def at(self, text: str, start: int) -> bool:
-        """Whether the literal, marks included, is in `text` at `start`."""
-        if start < 0 or not text.startswith(self.body, start):
-            return False
+    def marks_hold(self, text: str, start: int) -> bool:
+        """Whether the marks hold for the literal's text found in `text` at `start`."""
         for index, mark in self.marks:
             where = start + index
             if mark == LINE_START:
@@ -62,9 +60,10 @@ def _is_word(text: str, index: int) -> bool:
     return char.isalnum() or char == "_"
 
 
-# Where a form was found, the literal that may be there: it starts `delta` characters
-# before the form, and its presence satisfies the literal sets in `sets` (a bit mask).
-_Check = tuple[int, _Literal, int]
+# Where a form was found, a text that may be there: it starts `delta` characters before
+# the form; each literal with that text, and the sets its presence satisfies (a bit mask).
+_Variants = list[tuple[_Literal, int]]
+_Check = tuple[int, str, _Variants]
 
 
 # Sets with a shorter form ("us", "we") or one starting with a common letter are left to
@@ -117,30 +116,41 @@ class LiteralIndex:
         search, checks, present = self._search, self._checks, 0
         found = search(folded) if search is not None else None
         while found is not None:
-            start = found.start()
-            for delta, literal, sets in checks[found.group()]:
-                if sets & ~present and literal.at(folded, start - delta):
-                    present |= sets
+            at = found.start()
+            for delta, body, variants in checks[found.group()]:
+                if at >= delta and folded.startswith(body, at - delta):
+                    present |= _holding(variants, folded, at - delta, present)
             # Forms never contain one another, so each position holds at most one form.
-            found = search(folded, start + 1)  # type: ignore[misc]
+            found = search(folded, at + 1)  # type: ignore[misc]
         return present
 
     def _scanned_sets(self, folded: str) -> int:
         present = 0
-        for body, literals in self._scanned_ascii if folded.isascii() else self._scanned:
+        for body, variants in self._scanned_ascii if folded.isascii() else self._scanned:
             start = folded.find(body)
             while start >= 0:
-                for literal, sets in literals:
-                    if sets & ~present and literal.at(folded, start):
-                        present |= sets
+                present |= _holding(variants, folded, start, present)
                 start = folded.find(body, start + 1)
         return present
 
 
+def _holding(variants: _Variants, folded: str, start: int, present: int) -> int:
+    """The sets satisfied by the literals of one text found at `start`, marks checked."""
+    sets = 0
+    for literal, satisfies in variants:
+        if satisfies & ~present & ~sets and literal.marks_hold(folded, start):
+            sets |= satisfies
+    return sets
+
+
 def _searchable(need_sets: Sequence[Strings]) -> Sequence[Strings]:
-    # A few literals that are not cheap are looked for one by one, if long enough to be rare.
-    usable = [strings for strings in need_sets if _scanned_in(strings) is not None]
-    return usable or [min(need_sets, key=lambda strings: len(_unsearched(strings)))]
+    """The sets a gate is checked by: every cheap one, and when that makes fewer than two,
+    the one with the fewest literals to look for one by one (if few, and long enough)."""
+    cheap = [strings for strings in need_sets if not _unsearched(strings)]
+    scanned = [s for s in need_sets if s not in cheap and _scanned_in(s) is not None]
+    if len(cheap) < 2 and scanned:
+        cheap.append(min(scanned, key=lambda strings: len(_unsearched(strings))))
+    return cheap or [min(need_sets, key=lambda strings: len(_unsearched(strings)))]
 
 
 def _unsearched(strings: Strings) -> set[str]:
@@ -159,8 +169,8 @@ def _cheap(literal: str) -> bool:
     return len(form) >= MIN_FORM and rarity(form[0]) >= MIN_RARITY
 
 
-def _by_body(literal_sets: Iterable[tuple[str, int]]) -> list[tuple[str, list[tuple[_Literal, int]]]]:
-    bodies: dict[str, list[tuple[_Literal, int]]] = {}
+def _by_body(literal_sets: Iterable[tuple[str, int]]) -> list[tuple[str, _Variants]]:
+    bodies: dict[str, _Variants] = {}
     for text, sets in literal_sets:
         literal = _Literal.parse(text)
         bodies.setdefault(literal.body, []).append((literal, sets))
@@ -169,15 +179,19 @@ def _by_body(literal_sets: Iterable[tuple[str, int]]) -> list[tuple[str, list[tu
 
 def _checks_by_form(forms: Sequence[str], literal_sets: dict[str, int]) -> dict[str, list[_Check]]:
     # A literal is found through the forms inside its anchored form, which is its end.
-    checks: dict[str, list[_Check]] = {form: [] for form in forms}
+    grouped: dict[str, dict[tuple[int, str], _Variants]] = {form: {} for form in forms}
     for text, sets in literal_sets.items():
         literal = _Literal.parse(text)
         anchor = anchored(text)
         before = len(literal.body) - len(anchor)
         for form in (form for form in forms if form in anchor):
             for offset in _offsets(anchor, form):
-                checks[form].append((before + offset, literal, sets))
-    return checks
+                key = (before + offset, literal.body)
+                grouped[form].setdefault(key, []).append((literal, sets))
+    return {
+        form: [(delta, body, variants) for (delta, body), variants in by_text.items()]
+        for form, by_text in grouped.items()
+    }
 
 
 def _offsets(body: str, form: str) -> Iterable[int]:

@@ -66,11 +66,14 @@ def _anchor_score(form: str) -> tuple[float, int]:
     return rarity(form[0]) - (0.35 if short else 0.0), len(form)
 
 
+def _marks(literal: str) -> int:
+    return len(literal) - len(unmarked(literal))
+
+
 def selectivity(strings: Strings) -> tuple[float, int]:
     """Higher for sets less likely to be found in ordinary text: long, rare, few; a marked
     edge makes a literal rarer ("us" as a word, not in "because")."""
-    marks = (len(text) - len(unmarked(text)) for text in strings)
-    worst = min(_quality(anchored(text)) + mark / 2 for text, mark in zip(strings, marks))
+    worst = min(_quality(anchored(text)) + _marks(text) / 2 for text in strings)
     return worst, -len(strings)
 
 

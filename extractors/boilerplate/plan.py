@@ -3,8 +3,8 @@
 Every line rule, and the anchors (heading, button) of every block rule, is one bit of a
 mask. `Plan.candidates` sets the bits whose gates admit a line, with a handful of dict
 lookups on the line's first characters and one search for the literals of all
-literal-gated rules together (`literals.py`); an ordinary article line usually ends up with no bit set,
-and no rule pattern ever runs on it.
+literal-gated rules together (`literal_index.py`); an ordinary article line usually ends
+up with no bit set, and no rule pattern ever runs on it.
 """
 
 from __future__ import annotations
@@ -34,13 +34,11 @@ class Plan:
         entries = [(1 << n, _line_gates(rule)) for n, rule in enumerate(self.line_rules)]
         entries += [(self.block_bit(n), _anchor_gates(r)) for n, r in enumerate(self.block_rules)]
         self._index = _CandidateIndex(entries)
+        # The mask of units that may match a (folded) line; bound once, called per line.
+        self.candidates = self._index.lookup
 
     def block_bit(self, n: int) -> int:
         return 1 << (len(self.line_rules) + n)
-
-    def candidates(self, folded: str) -> int:
-        """The mask of units that may match the (folded) line."""
-        return self._index.lookup(folded)
 
     def line_candidates(self, mask: int) -> Iterable[LineRule]:
         """Line rules whose bit is set in `mask`, in the order they are tried."""

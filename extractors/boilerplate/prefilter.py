@@ -18,13 +18,12 @@ line through needlessly, never hold back a line the pattern would match.
 
 from __future__ import annotations
 
+import _sre
 import importlib
 import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
-
-import _sre
 
 _parser: Any = importlib.import_module("re._parser")  # the parser `re` itself uses
 sre: Any = importlib.import_module("re._constants")

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from extractors.boilerplate.literals import MARKS, LINE_START, WORD_EDGE, Strings, selectivity
+from extractors.boilerplate.literals import LINE_START, MARKS, WORD_EDGE, Strings, selectivity
 from extractors.boilerplate.prefilter import class_chars, fold_char, parse, sre
 
 MAX_RUN = 256  # literal alternatives followed through one run before it is cut

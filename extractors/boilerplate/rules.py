@@ -133,8 +133,9 @@ class BlockRule:
 
     @cached_property
     def _body_gates(self) -> tuple[Gated, Gated, Gated, Gated, Gated]:
-        searches = (self.voice, self.topic, self.context, self.unless)
-        return (gated(self.filler, True), *(gated(p, whole_line=False) for p in searches))
+        voice, topic = gated(self.voice, False), gated(self.topic, False)
+        context, unless = gated(self.context, False), gated(self.unless, False)
+        return gated(self.filler, whole_line=True), voice, topic, context, unless
 
     def role(self, line: Line) -> tuple[Role, Found]:
         anchor = self.anchor(line)

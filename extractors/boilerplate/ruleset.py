@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from extractors.boilerplate.rulefile import RuleFileError, parse_lexicon, parse_rule_file
 from extractors.boilerplate.plan import Plan, build_plan
+from extractors.boilerplate.rulefile import RuleFileError, parse_lexicon, parse_rule_file
 from extractors.boilerplate.rules import Rule
 
 # Bump when the engine's behaviour changes; rule-file changes alter the hash by themselves.
-ENGINE_EPOCH = "2025.1"
+ENGINE_EPOCH = "2025.2"  # .2: learned templates never empty a document
 LEXICON_FILE = "lexicon.toml"  # shared [vars], not rules
 LEARNED_RULE = "learned-template"
 LEARNED_RULE_VERSION = "1"

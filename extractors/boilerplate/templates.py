@@ -7,8 +7,8 @@ Removing those would lose reporting, so a recurring line is only taken as templa
 
 - it has at least MIN_WORDS words: one- and two-word lines are mostly subheadings and
   datelines, and the short UI labels a template is made of are covered by the rules;
-- it does not report speech (said/told/according to ...): a quote is reporting, however
-  often it is reused;
+- it does not report speech (said/told/according to ..., the rules' own `said` list in
+  six languages): a quote is reporting, however often it is reused;
 - it is not an ordinary third-person sentence of PLAIN_SENTENCE_WORDS words or more:
   templates are either short labels or written in the publisher's voice (we/our/you),
   while long declarative sentences without those are what background paragraphs look like.
@@ -20,6 +20,9 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import cache
+
+from extractors.boilerplate.ruleset import lexicon
 
 MIN_WORDS = 3
 PLAIN_SENTENCE_WORDS = 12
@@ -35,6 +38,11 @@ _PUBLISHER_VOICE = re.compile(
     r"\b(?:we|our|us|you|your|wir|uns|unser\w*|ihr\w*|nous|notre|nos|vous|votre|vos|"
     r"nuestr\w+|tu|tus|usted\w*|мы|нас|наш\w*|вы|вас|ваш\w*|ми|ви)\b"
 )
+
+
+@cache
+def _said() -> re.Pattern[str]:
+    return re.compile(lexicon()["said"], re.IGNORECASE)
 
 
 def learn_templates(documents: Iterable[Sequence[str]], min_documents: int = 3) -> frozenset[str]:
@@ -58,7 +66,7 @@ def template_counts(documents: Iterable[Sequence[str]], min_documents: int = 3) 
 
 def may_be_template(normalised: str) -> bool:
     words = normalised.split()
-    if len(words) < MIN_WORDS or _REPORTED_SPEECH.search(normalised):
+    if len(words) < MIN_WORDS or _REPORTED_SPEECH.search(normalised) or _said().search(normalised):
         return False
     return len(words) < PLAIN_SENTENCE_WORDS or bool(_PUBLISHER_VOICE.search(normalised))
 
