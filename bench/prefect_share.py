@@ -1,11 +1,11 @@
 """Prefect's share of an ingest's wall time: comparison (4), run inside one child process.
 
 The same pages are ingested twice into two fresh warehouses, through the `ingest-seeds`
-flow on the server in PREFECT_API_URL and through the local steps, after a warm-up that
-starts the extraction workers and reads every file once, so neither run pays for that
-alone. Prefect's share is what the flow run costs beyond the local run: flow and task
-runs, state changes, events, the artifact, the API round trips (and the server's CPU,
-which competes for the same cores).
+flow on the server in PREFECT_API_URL and through the local steps, after a warm-up (the
+extraction workers started, every file read once, an empty flow run to warm the server)
+so neither run pays for that alone. Prefect's share is what the flow run costs beyond the
+local run: flow and task runs, state changes, events, the artifact, the API round trips
+(and the server's CPU, which competes for the same cores).
 """
 
 from __future__ import annotations
@@ -21,8 +21,14 @@ WARM_UP_PAGES = 64
 
 
 def _warm_up(folder: Path) -> None:
+    from prefect import flow
+
     from flows.pipeline import run_ingest
     from flows.steps import LOCAL_STEPS
+
+    # A just-started server answers its first request about 1 s late; a long-running one,
+    # which is what flows normally talk to, does not.
+    flow(name="bench-warm-up")(lambda: None)()
 
     for path in html_files(folder):
         path.read_bytes()
