@@ -65,6 +65,7 @@ def ingest(folder: str, warehouse: str) -> Report:
         "executemany": count.executemany,
         "after_run_s": after_run.seconds,
         "after_run_at": after_run.started_at,
+        "batches_ended_at": after_run.batches_ended_at,
     }
     return {"run_s": run_s, **_counts(summary), **statements, **extra}
 

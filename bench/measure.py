@@ -1,9 +1,9 @@
 """Measuring a benchmark step: wall time, and peak RSS of every process it involves.
 
 Each step runs in a child process (`python -m bench.child ...`) so its memory is its own;
-a sampler thread walks the whole process tree under the benchmark every 50 ms and keeps,
-per process, its peak RSS and what it is (ingest main, extraction worker, HTTP server,
-Prefect server), and the peak of the sum over the step's own processes.
+a sampler thread walks the step's process tree every 50 ms and keeps, per process, its
+peak RSS and what it is (main, forked extraction worker, server), the peaks of the RSS and
+PSS sums over the tree at one instant, and the RSS sum over time (to split it by phase).
 """
 
 from __future__ import annotations
@@ -15,10 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import psutil
@@ -76,9 +73,8 @@ class TreePeaks:
 class RssSampler:
     """Samples the RSS of `root` and all its descendants in a thread until stopped."""
 
-    def __init__(self, root: int, exclude: frozenset[int] = frozenset()) -> None:
+    def __init__(self, root: int) -> None:
         self.root = root
-        self.exclude = exclude
         self.peaks = TreePeaks()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
@@ -119,7 +115,7 @@ class RssSampler:
             found = [self._root, *self._root.children(recursive=True)]
         except psutil.NoSuchProcess:
             return []
-        return [p for p in found if p.pid not in self.exclude]
+        return found
 
 
 @dataclass(frozen=True)
@@ -156,15 +152,5 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-@contextmanager
-def sampled_tree(root: int) -> Iterator[TreePeaks]:
-    with RssSampler(root) as sampler:
-        yield sampler.peaks
-
-
 def mib(value: float) -> str:
     return f"{value / MIB:,.0f} MiB"
-
-
-def repo_root() -> Path:
-    return Path(__file__).resolve().parent.parent

@@ -159,12 +159,15 @@ def phase_lines(results: Results) -> list[str]:
     """Peak RSS (summed over the tree) while batches run, and during the end-of-run work."""
     lines = []
     for step in largest_ingests(results):
-        at = step.report.get("after_run_at") or 0.0
-        batches = step.peaks.peak_between(0.0, at)
-        end = step.peaks.peak_between(at, float("inf"))
+        ended, index = step.report["batches_ended_at"], step.report["after_run_at"]
+        peaks = [
+            step.peaks.peak_between(start, end)
+            for start, end in ((0.0, ended), (ended, index), (index, float("inf")))
+        ]
         lines.append(
-            f"  {step.name:16s} {step.report['documents']:6d} pages: batches {mib(batches)}, "
-            f"end-of-run index + snapshot {mib(end)}"
+            f"  {step.name:16s} {step.report['documents']:6d} pages: batches "
+            f"{mib(peaks[0])}, run's end (template re-learning, run record) {mib(peaks[1])}, "
+            f"index + snapshot {mib(peaks[2])}"
         )
     return lines
 

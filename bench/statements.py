@@ -56,6 +56,7 @@ def count_landing_statements() -> StatementCount:
 class Stopwatch:
     seconds: float = 0.0
     started_at: float = 0.0  # epoch seconds of the first call, to split memory by phase
+    batches_ended_at: float = 0.0  # when the run's finish step began (its session closed)
 
 
 def time_after_run() -> Stopwatch:
@@ -75,5 +76,12 @@ def time_after_run() -> Stopwatch:
         finally:
             watch.seconds += time.perf_counter() - started
 
+    closing = flows.steps.close_session
+
+    def stamped(*args: Any, **kwargs: Any) -> Any:
+        watch.batches_ended_at = watch.batches_ended_at or time.time()
+        return closing(*args, **kwargs)
+
     flows.steps.after_run = timed
+    flows.steps.close_session = stamped
     return watch

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from types import FrameType
 
+from extractors import runcache
 from extractors.boilerplate import RuleSet, load_ruleset
 from extractors.errors import ExtractionDeadline, ExtractionError
 from extractors.html import parse_html
@@ -85,21 +86,29 @@ def _deadline(seconds: float) -> Iterator[None]:
 
 
 def process_with_deadline(
-    raw: RawDocument, ruleset: RuleSet, deadline_s: float, learned: frozenset[str] = frozenset()
+    raw: RawDocument,
+    ruleset: RuleSet,
+    deadline_s: float,
+    learned: frozenset[str] = frozenset(),
+    cache: str | None = None,
 ) -> Result:
     try:
         with _deadline(deadline_s):
-            return process_document(raw, ruleset, learned)
+            return process_document(raw, ruleset, learned, cache)
     except ExtractionDeadline as error:
         return failure_for(raw, "extract", str(error))
 
 
 def _process_chunk(
-    raws: Sequence[RawDocument], spec: RulesSpec, deadline_s: float, learned: Learned
+    raws: Sequence[RawDocument],
+    spec: RulesSpec,
+    deadline_s: float,
+    learned: Learned,
+    cache: str | None = None,
 ) -> list[Result]:
     ruleset = spec.load()
     return [
-        process_with_deadline(raw, ruleset, deadline_s, _learned_for(raw, spec, learned))
+        process_with_deadline(raw, ruleset, deadline_s, _learned_for(raw, spec, learned), cache)
         for raw in raws
     ]
 
@@ -173,13 +182,16 @@ def submit_batch(
 
     Small batches are done before returning, in this thread: SIGALRM needs the main thread.
     """
+    cache = runcache.current()  # passed along: a worker forked earlier has not seen it
     if len(raws) < IN_PROCESS_BELOW:
-        return PendingBatch([_completed(_process_chunk(raws, spec, deadline_s, learned))])
+        return PendingBatch([_completed(_process_chunk(raws, spec, deadline_s, learned, cache))])
     workers = os.cpu_count() or 2
     size = max(1, -(-len(raws) // (workers * 4)))
     chunks = [raws[i : i + size] for i in range(0, len(raws), size)]
     pool = _worker_pool()
-    return PendingBatch([pool.submit(_process_chunk, c, spec, deadline_s, learned) for c in chunks])
+    return PendingBatch(
+        [pool.submit(_process_chunk, c, spec, deadline_s, learned, cache) for c in chunks]
+    )
 
 
 def extract_batch(

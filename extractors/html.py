@@ -7,8 +7,10 @@ from datetime import UTC, datetime
 
 import trafilatura
 from trafilatura.settings import Document
+from trafilatura.utils import load_html
 
 from extractors.errors import EmptyDocument
+from extractors.metadata import page_metadata
 from extractors.records import Extracted
 
 _AUTHOR_SEPARATORS = re.compile(r"\s*(?:;|,|\band\b|&|\|)\s*")
@@ -16,25 +18,30 @@ _WHITESPACE = re.compile(r"\s+")
 
 
 def parse_html(html: str, url: str | None = None) -> Extracted:
+    """The page parsed once: metadata from the tree, then the text from a copy of it."""
+    tree = load_html(html)
+    if tree is None:
+        raise EmptyDocument("no HTML tree could be parsed from the page")
+    metadata = page_metadata(tree, url)
+    text = _main_text(tree, url or metadata.url)
+    title = _clean(metadata.title)
+    return Extracted(
+        lines=_body_lines(text, title),
+        title=title,
+        authors=split_authors(metadata.author),
+        published_at=parse_date(metadata.date),
+        site_name=_clean(metadata.sitename),
+        canonical_url=_clean(metadata.url),
+    )
+
+
+def _main_text(tree: object, url: str | None) -> str:
     document = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        favor_precision=False,
+        tree, url=url, include_comments=False, include_tables=False, favor_precision=False
     )
     if not isinstance(document, Document) or not (document.text or "").strip():
         raise EmptyDocument("no article text found in the page")
-    title = _clean(document.title)
-    return Extracted(
-        lines=_body_lines(document.text or "", title),
-        title=title,
-        authors=split_authors(document.author),
-        published_at=parse_date(document.date),
-        site_name=_clean(document.sitename),
-        canonical_url=_clean(document.url),
-    )
+    return document.text or ""
 
 
 def _body_lines(text: str, title: str | None) -> tuple[str, ...]:

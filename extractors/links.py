@@ -82,6 +82,10 @@ class PlannedFetch:
     etag: str | None = None
     last_modified: str | None = None
     attempts: int = 0
+    final_url: str | None = None  # where the last fetch ended (a Google News link's article)
+    profile_hash: str | None = None  # of the topic profile its score was computed against
+    content_sha256: str | None = None  # the last full response's bytes, in the raw store
+    stored_copy: str | None = None  # their file, when known: a 304 may re-score them
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,7 @@ class CandidateOutcome:
     failed: bool = False  # counts towards the attempts that end in giving up
     warc_file: str | None = None
     warc_offset: int | None = None
+    profile_hash: str | None = None  # the topic profile `score` was computed against
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
+from extractors import runcache
 from extractors.boilerplate import RuleSet, clean_lines
 from extractors.decode import decode_bytes
 from extractors.errors import EmptyDocument, ExtractionError, UnsupportedMediaType
@@ -81,12 +82,21 @@ def to_record(
     )
 
 
+def extract_once(raw: RawDocument, cache: str | None) -> Extracted:
+    """`extract`, or what it gave for the same bytes earlier in the run (`runcache`)."""
+    found = runcache.load(cache, raw)
+    if found is None:
+        found = extract(raw)
+        runcache.keep(cache, raw, found)
+    return found
+
+
 def process_document(
-    raw: RawDocument, ruleset: RuleSet, learned: Iterable[str] = ()
+    raw: RawDocument, ruleset: RuleSet, learned: Iterable[str] = (), cache: str | None = None
 ) -> ArticleRecord | Failure:
     stage = "extract"
     try:
-        extracted = extract(raw)
+        extracted = extract_once(raw, cache)
         stage = "clean"
         cleaned = clean(extracted, ruleset, raw.source_id, learned)
         return to_record(raw, extracted, cleaned, ruleset)

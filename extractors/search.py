@@ -3,8 +3,9 @@
 GDELT DOC 2.0 (`mode=artlist&format=json`) returns at most 250 articles per call, newest
 first, for a query and a time window; a window whose answer is full may hold more, so the
 caller halves it and asks again (see `flows.discover_search`). Google News RSS search is
-an RSS feed whose links point at news.google.com and redirect to the article; the
-publisher is named in each item's ``<source>`` and repeated at the end of its title.
+an RSS feed whose links point at news.google.com and lead to the article (see
+`extractors.googlenews`); the publisher is named in each item's ``<source>`` and
+repeated at the end of its title.
 """
 
 from __future__ import annotations

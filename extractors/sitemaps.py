@@ -1,14 +1,22 @@
-"""XML sitemaps, sitemap indexes and Google News sitemaps (bytes we fetched) to links.
+"""Sitemaps (bytes we fetched) to links: XML sitemaps, sitemap indexes, Google News
+sitemaps, and text sitemaps.
 
 A ``<urlset>`` gives article links, with ``<lastmod>`` and, in a news sitemap, the
 ``<news:news>`` block (publication name and language, publication date, title,
 keywords); a ``<sitemapindex>`` gives child sitemaps, which the caller fetches with a
 bounded depth and a visited set (see `flows.discover_sources`). Entries past `max_urls`
 are not read and the result says it was truncated. Parsing goes through the XML guard.
+
+A text sitemap (sitemaps.org) is one fully specified URL per line, UTF-8, at most 50,000
+URLs and 50 MB, gzipped or not. Which kind a document is, the bytes decide, not the
+Content-Type (servers label both loosely): XML starts with ``<`` (after a byte-order mark
+and white space), a text sitemap never does. Its lines that are not absolute http(s)
+URLs (relative paths, comments, other schemes, over-long ones) are skipped.
 """
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
 from extractors.feeds import iso_datetime
@@ -19,6 +27,7 @@ from extractors.xmlsafe import (
     XMLRefused,
     child_text,
     find_child,
+    inflate_if_gzipped,
     local_name,
     parse_xml,
 )
@@ -37,6 +46,9 @@ def parse_sitemap(
     max_bytes: int = DEFAULT_MAX_XML_BYTES,
 ) -> SitemapDocument:
     try:
+        data = inflate_if_gzipped(data, max_bytes)
+        if is_text_sitemap(data):
+            return parse_text_sitemap(data, max_urls)
         root = parse_xml(data, max_bytes)
     except XMLRefused as error:
         raise SitemapRefused(str(error)) from None
@@ -88,3 +100,30 @@ def _usable(links: tuple[FoundLink, ...]) -> tuple[FoundLink, ...]:
 
 def _usable_url(url: str) -> bool:
     return bool(url) and len(url) <= MAX_URL_CHARS and "://" in url
+
+
+def is_text_sitemap(data: bytes) -> bool:
+    """Not XML: XML starts with ``<`` (UTF-16 XML with its byte-order mark)."""
+    head = data[:1024].removeprefix(b"\xef\xbb\xbf").lstrip()
+    return bool(head) and not head.startswith((b"<", b"\xff\xfe", b"\xfe\xff"))
+
+
+def parse_text_sitemap(data: bytes, max_urls: int = DEFAULT_MAX_URLS) -> SitemapDocument:
+    """One URL per line; SitemapRefused when no line is one (a binary or an error page)."""
+    lines = data.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
+    urls = [line.strip() for line in lines if _text_url(line.strip())]
+    if not urls and any(line.strip() for line in lines):
+        raise SitemapRefused("not a sitemap: no line is an absolute http(s) URL")
+    links = tuple(FoundLink(url=url) for url in urls[:max_urls])
+    return SitemapDocument(links=links, truncated=len(urls) > max_urls)
+
+
+def _text_url(line: str) -> bool:
+    if not line.lower().startswith(("http://", "https://")) or len(line) > MAX_URL_CHARS:
+        return False
+    try:
+        parts = urlsplit(line)
+        usable = bool(parts.hostname) and (parts.port is None or parts.port >= 0)
+    except ValueError:  # a port out of range, a bad host spelling
+        return False
+    return usable and not any(c.isspace() for c in line)

@@ -1,10 +1,11 @@
 """The network edge: guarded, polite HTTP fetching (the only network code in newsflow).
 
 Public API: `Fetcher`, `FetchConfig`, `Fetched`, `fetch_many`, the `FetchError` tree
-(see `fetchers.errors`), and the guard pieces `NetGuard`, `Resolver`, `SystemResolver`.
+(see `fetchers.errors`), the guard pieces `NetGuard`, `Resolver`, `SystemResolver`, and
+`Received`/`ResponseObserver` for an observer of every response (an archive).
 """
 
-from fetchers.config import FetchConfig, Fetched
+from fetchers.config import FetchConfig, Fetched, Received, ResponseObserver
 from fetchers.errors import (
     BadResponse,
     ConnectFailed,
@@ -44,9 +45,11 @@ __all__ = [
     "NetworkError",
     "PermanentFetchError",
     "PermanentHTTPStatus",
+    "Received",
     "RedirectLoop",
     "RefusedDestination",
     "Resolver",
+    "ResponseObserver",
     "RobotsDisallowed",
     "RobotsUnavailable",
     "SystemResolver",

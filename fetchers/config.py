@@ -1,8 +1,9 @@
-"""What the fetcher is told (`FetchConfig`) and what it hands back (`Fetched`)."""
+"""What the fetcher is told (`FetchConfig`), what it hands back (`Fetched`), and what it
+shows an observer of every response it receives (`Received`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
@@ -87,8 +88,40 @@ class Fetched:
     not_modified: bool
     elapsed_s: float  # wall time of the whole fetch, waits included
     attempts: int  # HTTP requests sent for this fetch: retries and redirect hops
+    response_id: int | None = None  # the `Received.response_id` of the final response
 
     def header(self, name: str) -> str | None:
         """The first value of header `name` (case-insensitive), or None."""
         wanted = name.lower()
         return next((value for key, value in self.headers if key.lower() == wanted), None)
+
+
+@dataclass(frozen=True)
+class Received:
+    """One HTTP response as it arrived, for an archive: every redirect hop, every retried
+    attempt, error statuses, robots.txt. Failures before a response (a refused destination,
+    no connection, no status line in time) have none, so nothing is received for them.
+
+    `content` is the decoded body, at most the kind's size cap. `truncated` says why it is
+    incomplete, in the words of WARC-Truncated: "length" (over the cap, or declared over
+    it and not read), "time" (the deadline ran out mid-body), "disconnect" (the connection
+    broke mid-body), "unspecified" (not read or not decodable: a media type the kind does
+    not accept, an unknown or corrupt Content-Encoding); None when the body is whole.
+    """
+
+    response_id: int  # unique within one Fetcher; `Fetched.response_id` names the final one
+    requested_url: str  # what the fetch was asked for: the first URL of its redirect chain
+    url: str  # what this request asked for
+    kind: str  # the fetch's kind, or "robots"
+    status: int
+    reason: str  # the status line's reason phrase, as the server sent it
+    headers: tuple[tuple[str, str], ...]
+    content: bytes
+    truncated: str | None
+    received_at: datetime  # UTC
+
+
+# Called from a worker thread, once per response and before the fetch goes on (a retry, the
+# next hop, the result), so it may block on disk but must be thread-safe. What it raises
+# ends the fetch: an archive that cannot be written is not skipped silently.
+ResponseObserver = Callable[[Received], None]

@@ -93,10 +93,19 @@ def make_decoder(url: str, content_encoding: str | None) -> Decoder:
 
 
 async def read_capped(
-    url: str, raw_chunks: AsyncIterable[bytes], decoder: Decoder, limit: int
+    url: str,
+    raw_chunks: AsyncIterable[bytes],
+    decoder: Decoder,
+    limit: int,
+    pieces: list[bytes] | None = None,
 ) -> bytes:
-    """The decoded body; TooLarge as soon as it passes `limit` bytes, BadResponse if corrupt."""
-    pieces: list[bytes] = []
+    """The decoded body; TooLarge as soon as it passes `limit` bytes, BadResponse if corrupt.
+
+    Decoded bytes are appended to `pieces` as they come, at most `limit` of them, so a
+    caller that passes a list still holds what was read when reading stops early (the cap,
+    a corrupt stream, a deadline) and can archive it.
+    """
+    pieces = [] if pieces is None else pieces
     size = 0
     try:
         async for raw in raw_chunks:
@@ -110,8 +119,8 @@ async def read_capped(
 
 
 def _keep(url: str, pieces: list[bytes], piece: bytes, size: int, limit: int) -> int:
+    pieces.append(piece[: max(0, limit - size)])
     size += len(piece)
     if size > limit:
         raise TooLarge(url, f"body exceeds {limit} bytes after decoding")
-    pieces.append(piece)
     return size

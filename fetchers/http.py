@@ -5,37 +5,42 @@
 
 One `fetch` checks the URL against the guard, asks robots.txt, waits for its turn on the
 host, follows redirects itself (re-checking every hop), retries transient failures with
-backoff and Retry-After, and returns a `Fetched` or raises a `FetchError`.
+backoff and Retry-After, and returns a `Fetched` or raises a `FetchError`. With a `form`
+it is a POST, checked, paced, retried and observed like any other request.
+
+An `on_response` observer sees every response the fetcher receives, as a `Received`: each
+redirect hop, each retried attempt, error statuses, robots.txt, cut-short bodies. That is
+the seam an archive hangs on, so this package never needs to know where responses are kept.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Self
+from urllib.parse import urlencode
 
 import anyio
 import httpx
 
-from fetchers.config import ROBOTS_KIND, FetchConfig, Fetched
+from fetchers.config import ROBOTS_KIND, FetchConfig, Fetched, ResponseObserver
 from fetchers.errors import (
     ConnectFailed,
     FetchError,
     FetchTimeout,
     NetworkError,
-    RedirectLoop,
-    TooManyRedirects,
     TransientFetchError,
     TransientHTTPStatus,
 )
-from fetchers.exchange import Exchange, exchange, request_headers
+from fetchers.exchange import Exchange, exchange
+from fetchers.headers import FORM_CONTENT_TYPE, request_headers
 from fetchers.netguard import Destination, NetGuard
 from fetchers.pacing import HostPacer
 from fetchers.robots import RobotsPolicy
+from fetchers.trail import Trail
 from fetchers.transport import Resolver, guarded_transport
 
 __all__ = ["FetchConfig", "Fetched", "Fetcher", "fetch_many"]
@@ -45,33 +50,6 @@ __all__ = ["FetchConfig", "Fetched", "Fetcher", "fetch_many"]
 RETRIED_ERRORS = (ConnectFailed, FetchTimeout, NetworkError, TransientHTTPStatus)
 
 
-@dataclass
-class _Trail:
-    """The redirects and requests of one fetch, so far."""
-
-    requested_url: str
-    redirects: list[str] = field(default_factory=list)
-    attempts: int = 0
-
-    def follow(self, location: str, max_redirects: int) -> str:
-        """Record one more hop, refusing loops and chains over the cap."""
-        if _comparable(location) in map(_comparable, (self.requested_url, *self.redirects)):
-            raise RedirectLoop(self.requested_url, f"{location} was already visited")
-        if len(self.redirects) >= max_redirects:
-            detail = f"more than {max_redirects} redirects (next: {location})"
-            raise TooManyRedirects(self.requested_url, detail)
-        self.redirects.append(location)
-        return location
-
-
-def _comparable(url: str) -> str:
-    """A URL as httpx normalises it (case, default port, no fragment), for loop checks."""
-    try:
-        return str(httpx.URL(url).copy_with(fragment=None))
-    except httpx.InvalidURL:
-        return url
-
-
 class Fetcher:
     """Polite, guarded HTTP fetching. Use as ``async with Fetcher(config) as fetcher``.
 
@@ -79,6 +57,7 @@ class Fetcher:
     the per-connection address check, leaving only the up-front URL checks). `resolver`
     replaces the system DNS resolver inside the guarded transport. Proxy variables are
     never read: requests go to the transport directly, with no httpx client in between.
+    `on_response` is called with every response received (see `fetchers.ResponseObserver`).
     """
 
     def __init__(
@@ -87,8 +66,11 @@ class Fetcher:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         resolver: Resolver | None = None,
+        on_response: ResponseObserver | None = None,
     ) -> None:
         self.config = config = config or FetchConfig()
+        self._on_response = on_response
+        self._response_ids = itertools.count(1)
         self._guard = NetGuard(config.allow_hosts)
         self._transport = transport or guarded_transport(self._guard, resolver)
         self._pacer = HostPacer(
@@ -125,19 +107,23 @@ class Fetcher:
         kind: str = "page",
         etag: str | None = None,
         last_modified: str | None = None,
+        form: Mapping[str, str] | None = None,
     ) -> Fetched:
         """Fetch `url` as a `kind` ("page" or "feed"); raise a `FetchError` on failure.
 
         With `etag`/`last_modified` the request is conditional, and a 304 comes back as
-        ``not_modified=True`` with empty content.
+        ``not_modified=True`` with empty content. With `form` it is a POST of the form
+        (urlencoded), never conditional; a redirect it gets is followed with GET.
         """
         if kind not in self.config.content_types:
             raise ValueError(f"unknown kind {kind!r}; known: {sorted(self.config.content_types)}")
         started = time.monotonic()
-        trail = _Trail(url)
+        trail = Trail(url, body=None if form is None else urlencode(form).encode())
+        if form is not None:  # its answer is not the page a validator stands for
+            etag = last_modified = None
         headers = request_headers(self.config, kind, etag, last_modified)
         response = await self._follow(trail, kind, headers, robots=self.config.respect_robots)
-        return _fetched(trail, response, time.monotonic() - started)
+        return trail.fetched(response, time.monotonic() - started)
 
     async def fetch_all(
         self, urls: Sequence[str], *, kind: str = "page"
@@ -159,7 +145,7 @@ class Fetcher:
             results[index] = exc
 
     async def _follow(
-        self, trail: _Trail, kind: str, headers: dict[str, str], *, robots: bool
+        self, trail: Trail, kind: str, headers: dict[str, str], *, robots: bool
     ) -> Exchange:
         """Request, then follow redirects by hand so each hop is checked like the first."""
         url = trail.requested_url
@@ -177,7 +163,7 @@ class Fetcher:
     async def _with_retries(
         self,
         destination: Destination,
-        trail: _Trail,
+        trail: Trail,
         kind: str,
         headers: dict[str, str],
         retries: int,
@@ -187,12 +173,28 @@ class Fetcher:
             attempt += 1
             trail.attempts += 1
             try:
-                async with self._pacer.slot(destination.authority):
-                    url = str(destination.url)
-                    return await exchange(self._transport, url, kind, headers, self.config)
+                return await self._exchange(destination, trail, kind, headers)
             except RETRIED_ERRORS as exc:
                 if not self._backed_off(destination, exc, attempt, retries):
                     raise
+
+    async def _exchange(
+        self, destination: Destination, trail: Trail, kind: str, headers: dict[str, str]
+    ) -> Exchange:
+        """One request on the host's turn. Its response, if any, is observed outside the
+        turn (archiving must not hold the host back) and before its error is raised."""
+        if trail.body is not None:  # the form goes with its type; a redirected GET has neither
+            headers = headers | {"Content-Type": FORM_CONTENT_TYPE}
+        async with self._pacer.slot(destination.authority):
+            url = str(destination.url)
+            response = await exchange(self._transport, url, kind, headers, self.config, trail.body)
+        trail.response_id = next(self._response_ids)
+        if self._on_response is not None:
+            received = response.received(trail.response_id, trail.requested_url, kind)
+            await anyio.to_thread.run_sync(self._on_response, received)
+        if response.error is not None:
+            raise response.error
+        return response
 
     def _backed_off(
         self, destination: Destination, exc: TransientFetchError, attempt: int, retries: int
@@ -209,27 +211,10 @@ class Fetcher:
         return True
 
     async def _load_robots(self, robots_url: str) -> bytes:
-        trail = _Trail(robots_url)
+        trail = Trail(robots_url)
         headers = request_headers(self.config, ROBOTS_KIND, None, None)
         response = await self._follow(trail, ROBOTS_KIND, headers, robots=False)
         return response.content
-
-
-def _fetched(trail: _Trail, response: Exchange, elapsed_s: float) -> Fetched:
-    return Fetched(
-        requested_url=trail.requested_url,
-        final_url=response.url,
-        status=response.status,
-        headers=tuple(response.headers.multi_items()),
-        content=response.content,
-        media_type=response.media_type,
-        charset=response.charset,
-        fetched_at=datetime.now(UTC),
-        redirects=tuple(trail.redirects),
-        not_modified=response.status == 304,
-        elapsed_s=elapsed_s,
-        attempts=trail.attempts,
-    )
 
 
 def fetch_many(

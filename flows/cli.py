@@ -103,16 +103,56 @@ def extract(paths: tuple[Path, ...], fmt: str, explain: bool) -> None:
 
 @cli.command()
 @click.argument("source_id")
+@click.option(
+    "--refetch",
+    is_flag=True,
+    help="First ask the network again, conditionally, for every page of the source that was "
+    "fetched over HTTP, and land what changed.",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST[:PORT]",
+    help="With --refetch: let the fetcher reach this non-public host. Repeatable.",
+)
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="With --refetch: newsflow.toml to use (default: ./newsflow.toml if it exists).",
+)
 @click.pass_obj
-def reingest(obj: Context, source_id: str) -> None:
-    """Re-extract SOURCE_ID's stored raw documents with the current code, offline."""
+def reingest(
+    obj: Context, source_id: str, refetch: bool, allow_hosts: tuple[str, ...], config: Path | None
+) -> None:
+    """Re-extract SOURCE_ID's stored raw documents with the current code, offline.
+
+    With --refetch, first send conditional requests (ETag, Last-Modified) for the source's
+    fetched pages, with the politeness and allowed hosts of `newsflow discover`.
+    """
+    from flows.discover_topic import NoTopic
     from flows.reingest import UnknownSource, run_reingest
 
+    if (allow_hosts or config) and not refetch:
+        raise click.UsageError("--allow-host and --config apply only with --refetch")
     try:
+        if refetch:
+            _refetch(obj.warehouse, source_id, allow_hosts, config)
         summary = run_reingest(source_id, obj.warehouse)
-    except (WarehouseError, UnknownSource, RulesConfigError) as error:
+    except (WarehouseError, UnknownSource, RulesConfigError, NoTopic) as error:
         fail(str(error))
     click.echo(summary.line())
+
+
+def _refetch(
+    warehouse: str, source_id: str, allow_hosts: tuple[str, ...], config: Path | None
+) -> None:
+    from flows.cli_discovery import settings_from
+    from flows.discover import refetch_source
+
+    settings = settings_from(config).with_sources((), (), allow_hosts)
+    for line in refetch_source(source_id, warehouse, settings).lines():
+        click.echo(line)
 
 
 @cli.command()

@@ -14,13 +14,17 @@ import os
 import signal
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from flows.cli import Context, cli, fail
 from flows.local_server import DEFAULT_PORT, LocalServer, ServerDidNotStart
 from flows.modes import api_is_up, configure_prefect_environment
+from warehouse.errors import WarehouseError
+
+if TYPE_CHECKING:  # imports Prefect, which must wait until PREFECT_API_URL is final
+    from flows.deployments import ServeConfig
 
 RUNNER_POLL_SECONDS = "2"
 HEALTH_TIMEOUT_S = 5.0  # a busy server on 2 cores can take seconds to say it is up
@@ -95,11 +99,40 @@ def serve_until_stopped(settings: dict[str, Any]) -> None:
     stop = threading.Event()
     watcher = start_watcher(list(config.seeds), stop)
     click.echo(f"newsflow: watching {', '.join(map(str, config.seeds))} for new seed files")
+    # After the watcher starts: a file arriving meanwhile may be ingested twice (which
+    # changes nothing), never missed.
+    catch_up(config)
     try:
         prefect_serve(*deployments, limit=MAX_CONCURRENT_RUNS)
     finally:
         stop.set()
         watcher.join(timeout=10)
+
+
+def catch_up(config: ServeConfig) -> None:
+    """Seed files that arrived while serve was down: one ingest-seeds run for exactly those."""
+    from flows.deployments import catch_up_run
+    from flows.seedwatch import unseen_seed_files
+
+    try:
+        unseen = unseen_seed_files(config.seeds, config.warehouse)
+    except WarehouseError as error:
+        click.echo(f"newsflow: not looking for seed files added while serve was down: {error}")
+        return
+    if not unseen:
+        return
+    try:
+        run_id = asyncio.run(catch_up_run(config, unseen))
+    except Exception as error:  # serving matters more than this one run; say what to do
+        click.echo(
+            f"newsflow: could not start a run for {len(unseen)} seed file(s) added while serve "
+            f"was down ({type(error).__name__}: {error}); run `newsflow ingest` for them"
+        )
+        return
+    click.echo(
+        f"newsflow: {len(unseen)} seed file(s) added while serve was down: "
+        f"ingest-seeds run {run_id} lands them"
+    )
 
 
 @cli.command()

@@ -8,6 +8,10 @@
 - `discover/scheduled`: discovery on a cron schedule (`NEWSFLOW_DISCOVER_CRON`, default
   every 30 minutes); left out while `flows/discover_flow.py` is not there.
 
+Seed files that arrived while serve was down get one run of `ingest-seeds/on-new-seed`
+for all of them at start-up (`catch_up_run`), created directly rather than by events:
+a trigger is only as good as its automation, and serve re-creates those as it starts.
+
 Trigger templates take the source id and the file path from the event's resource id,
 so a hand-written event with nothing but that id works too. A template that renders to
 something JSON cannot hold (`{{ event.occurred }}` alone, a missing label) makes the
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,6 +70,20 @@ def ingest_on_new_seed(config: ServeConfig) -> RunnerDeployment:
     return _deployment(ingest_seeds, "on-new-seed", triggers=[trigger], parameters=defaults)
 
 
+async def catch_up_run(config: ServeConfig, paths: Sequence[Path]) -> str:
+    """One `ingest-seeds/on-new-seed` run for exactly `paths`; returns its flow run id.
+
+    Applied first because a first serve on a server has not registered it yet; the run
+    waits as Scheduled until serve's runner picks it up.
+    """
+    from prefect.deployments import arun_deployment
+
+    deployment_id = await ingest_on_new_seed(config).aapply()
+    parameters = {"paths": [str(path) for path in paths], "warehouse": str(config.warehouse)}
+    run = await arun_deployment(deployment_id, parameters=parameters, timeout=0, as_subflow=False)
+    return str(run.id)
+
+
 def reingest_on_request(config: ServeConfig) -> RunnerDeployment:
     from flows.reingest_flow import reingest_source
 
@@ -76,6 +95,8 @@ def reingest_on_request(config: ServeConfig) -> RunnerDeployment:
         parameters={"source_id": _from_resource_id(SOURCE_PREFIX)},
     )
     defaults = {"warehouse": str(config.warehouse)}
+    if config.discover_config:  # `refetch=true` fetches with discovery's politeness and hosts
+        defaults["config"] = str(config.discover_config)
     return _deployment(reingest_source, "on-request", triggers=[trigger], parameters=defaults)
 
 

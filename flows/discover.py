@@ -8,6 +8,8 @@
 `flows.discover_steps`); this module never imports Prefect. Steps are per source and per
 batch of pages, never per article. `newsflow fetch URL...` is the same run with only the
 given URLs, as candidates of a `web:HOST` source each, and no relevance filter.
+`refetch_source` (`newsflow reingest SOURCE --refetch`) is the fetch, extract and land
+part alone, over the pages one source was fetched from, with conditional requests.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ from flows.discover_sources import (
     source_id_for,
 )
 from flows.discover_topic import NoTopic, default_queries
-from flows.discovery_settings import Settings
+from flows.discovery_settings import Settings, load_settings
 from flows.pipeline import new_run_id
+from flows.refetch import RefetchSummary, plan_refetch, refetch_steps, refetched, start_refetch
 from flows.templates import rules_for_run
 from warehouse.rawstore import raw_root
 
@@ -150,24 +153,74 @@ def run_discovery(
     rules: RulesSpec = DEFAULT_RULES,
 ) -> DiscoverySummary:
     """One run; raises NoTopic before anything is written if the topic is needed and empty."""
-    profile = steps.topic(warehouse, settings) if relevance_filter else None
-    if relevance_filter and profile is None:
-        raise NoTopic("no topic: ingest seed articles first, or set [topic] terms in newsflow.toml")
-    rules = rules_for_run(rules, warehouse)  # newsflow.toml's rules, learned templates
-    run = _Run(settings, warehouse, steps, run_id or new_run_id(), profile, rules)
+    run = _new_run(settings, warehouse, steps, run_id, rules, relevance_filter)
     web_sources, direct = web_candidates(urls, datetime.now(UTC))
     sources = web_sources if urls else configured_sources(settings)
     parameters: dict[str, object] = {"config": settings.path, "urls": list(urls)}
     steps.start(warehouse, run.run_id, mode, parameters, sources)
     summary = DiscoverySummary(run.run_id, mode, sources=len(sources))
+    return _in_session(run, summary, lambda session, s: _discover(run, session, sources, direct, s))
+
+
+def refetch_source(
+    source_id: str,
+    warehouse: str,
+    settings: Settings | None = None,
+    *,
+    mode: str = "local",
+    prefect_flow_run_id: str | None = None,
+) -> RefetchSummary:
+    """Conditional requests for every page SOURCE_ID was fetched from; a page that changed
+    lands as discovery lands it (a new document, its article updated with the earlier
+    version kept), a 304 changes nothing. `settings` default to ./newsflow.toml's."""
+    from flows.discover_steps import LOCAL_STEPS  # it imports this module
+
+    plan = plan_refetch(warehouse, source_id)  # UnknownSource before anything is sent
+    if not plan.pages:
+        return RefetchSummary(source_id, plan.kind)
+    settings = settings or load_settings()
+    steps = refetch_steps(LOCAL_STEPS)
+    run = _new_run(settings, warehouse, steps, None, DEFAULT_RULES, plan.relevance_filter)
+    start_refetch(warehouse, run.run_id, mode, plan, prefect_flow_run_id)
+    pages = list(plan.pages)
+    summary = _in_session(
+        run,
+        DiscoverySummary(run.run_id, mode, sources=1),
+        lambda session, s: _fetch_pages(run, session, pages, s),
+    )
+    return refetched(plan, summary)
+
+
+def _new_run(
+    settings: Settings,
+    warehouse: str,
+    steps: DiscoverySteps,
+    run_id: str | None,
+    rules: RulesSpec,
+    relevance_filter: bool,
+) -> _Run:
+    """Raises NoTopic, before anything is written, if the topic is needed and empty."""
+    profile = steps.topic(warehouse, settings) if relevance_filter else None
+    if relevance_filter and profile is None:
+        raise NoTopic("no topic: ingest seed articles first, or set [topic] terms in newsflow.toml")
+    rules = rules_for_run(rules, warehouse)  # newsflow.toml's rules, learned templates
+    return _Run(settings, warehouse, steps, run_id or new_run_id(), profile, rules)
+
+
+def _in_session(
+    run: _Run,
+    summary: DiscoverySummary,
+    body: Callable[[FetchSession, DiscoverySummary], DiscoverySummary],
+) -> DiscoverySummary:
+    """`body` with the run's fetchers; the run is finished (or failed) in the warehouse."""
     try:
-        with FetchSession(settings, warehouse, run.run_id) as session:
-            summary = _discover(run, session, sources, direct, summary)
+        with FetchSession(run.settings, run.warehouse, run.run_id) as session:
+            summary = body(session, summary)
     except BaseException as error:
         with contextlib.suppress(Exception):  # the original error is the one to raise
-            steps.finish(warehouse, summary, f"{type(error).__name__}: {error}")
+            run.steps.finish(run.warehouse, summary, f"{type(error).__name__}: {error}")
         raise
-    steps.finish(warehouse, summary, None)
+    run.steps.finish(run.warehouse, summary, None)
     return summary
 
 

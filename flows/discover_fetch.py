@@ -7,22 +7,26 @@ blocking portal), and the run's plain, synchronous steps call into it; that is w
 steps take the session as an argument. Sites share one fetcher; each search provider
 has its own, whose per-host delay is the provider's minimum interval between calls.
 
-Every response (not only pages: feeds, sitemaps and search answers too) is appended to
-the run's WARC file, in request order, with newsflow's provenance in its headers.
+Every response the fetchers receive (pages, feeds, sitemaps, search answers, robots.txt;
+error statuses, each redirect hop and each retried attempt too) is appended to the run's
+WARC file as it arrives, through the fetchers' `on_response` seam, with newsflow's
+provenance in its headers. A result's `warc` names the record of its final response.
 """
 
 from __future__ import annotations
 
+import functools
 import types
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any, Self
 
 import anyio
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
-from fetchers import FetchConfig, Fetched, Fetcher, FetchError
+from fetchers import FetchConfig, Fetched, Fetcher, FetchError, Received
 from fetchers.config import FEED_TYPES, PAGE_TYPES
 from flows.discovery_settings import Politeness, Settings
 from warehouse.warcarchive import WarcArchive, WarcPosition, warc_root
@@ -50,6 +54,7 @@ class FetchRequest:
     etag: str | None = None
     last_modified: str | None = None
     meta: tuple[tuple[str, str], ...] = ()  # provenance for the WARC record
+    form: tuple[tuple[str, str], ...] = ()  # fields to POST (urlencoded); none: a GET
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,13 @@ class FetchResult:
     fetched: Fetched | None = None
     error: FetchError | None = None
     warc: WarcPosition | None = None
+
+
+# The request a task of `_fetch_all` is fetching. The fetchers call the archive observer
+# in a worker thread that runs in the task's context, so each response is recorded with
+# its own request's provenance, even when a batch asks one URL several times (the POSTs
+# of Google News links all go to one endpoint).
+_FETCHING: ContextVar[FetchRequest | None] = ContextVar("newsflow_fetching", default=None)
 
 
 def site_config(politeness: Politeness, allow_hosts: Sequence[str]) -> FetchConfig:
@@ -105,11 +117,16 @@ class FetchSession:
         self._stack = ExitStack()
         self._portal: BlockingPortal | None = None
         self._fetchers: dict[str, Fetcher] = {}
+        # Per fetch() call: record positions by response id.
+        self._positions: dict[tuple[str, int], WarcPosition] = {}
 
     def __enter__(self) -> Self:
         self._portal = self._stack.enter_context(start_blocking_portal())
         for name, config in self._configs.items():
-            self._fetchers[name] = self._portal.call(Fetcher, config)
+            observer = functools.partial(self._archive, name)
+            self._fetchers[name] = self._portal.call(
+                functools.partial(Fetcher, config, on_response=observer)
+            )
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -123,40 +140,59 @@ class FetchSession:
     def fetch(self, requests: Sequence[FetchRequest], via: str = SITE) -> list[FetchResult]:
         """Fetch concurrently (pacing applies); results in request order, archived."""
         fetcher = self._fetchers[via]
-        results: list[FetchResult] = self._call(_fetch_all, fetcher, list(requests))
-        return [self._archived(result) for result in results]
+        try:
+            results: list[FetchResult] = self._call(_fetch_all, fetcher, list(requests))
+            return [self._positioned(via, result) for result in results]
+        finally:
+            self._positions = {}
 
     def _call(self, function: Callable[..., Any], *args: Any) -> Any:
         if self._portal is None:
             raise RuntimeError("FetchSession used outside its `with` block")
         return self._portal.call(function, *args)
 
-    def _archived(self, result: FetchResult) -> FetchResult:
-        fetched = result.fetched
-        if fetched is None:
-            return result
-        meta = dict(result.request.meta) | {"Requested-URL": fetched.requested_url}
+    def _archive(self, via: str, received: Received) -> None:
+        """The fetchers' observer, called from a worker thread for every response."""
+        meta = {"Kind": received.kind} | _provenance(received.requested_url)
+        meta["Requested-URL"] = received.requested_url
         position = self.archive.write(
-            fetched.final_url,
-            fetched.status,
-            fetched.headers,
-            fetched.content,
-            fetched.fetched_at,
+            received.url,
+            received.status,
+            received.headers,
+            received.content,
+            received.received_at,
             meta,
+            reason=received.reason,
+            truncated=received.truncated,
         )
+        self._positions[via, received.response_id] = position
+
+    def _positioned(self, via: str, result: FetchResult) -> FetchResult:
+        fetched = result.fetched
+        if fetched is None or fetched.response_id is None:
+            return result
+        position = self._positions.get((via, fetched.response_id))
         return FetchResult(result.request, fetched, None, position)
+
+
+def _provenance(requested_url: str) -> dict[str, str]:
+    """The meta of the request being fetched, for its own responses (not its robots.txt)."""
+    request = _FETCHING.get()
+    return dict(request.meta) if request and request.url == requested_url else {}
 
 
 async def _fetch_all(fetcher: Fetcher, requests: list[FetchRequest]) -> list[FetchResult]:
     results = [FetchResult(request) for request in requests]
 
     async def one(index: int, request: FetchRequest) -> None:
+        _FETCHING.set(request)  # this task's own context, which its observer calls inherit
         try:
             fetched = await fetcher.fetch(
                 request.url,
                 kind=request.kind,
                 etag=request.etag,
                 last_modified=request.last_modified,
+                form=dict(request.form) or None,
             )
             results[index] = FetchResult(request, fetched)
         except FetchError as error:

@@ -11,7 +11,8 @@ article per cleaned text (a body whose content_hash another article has is a dup
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from extractors.links import DUPLICATE, LANDED, Candidate, PlannedFetch
 from extractors.normalise import content_sha256
@@ -61,7 +62,15 @@ def record_candidates(
         cap = NO_ATTEMPT_CAP if direct else max_attempts
         planned = plan_fetches(con, urls, cap, retry_earlier=not direct)
         clusters.backfill_all(con, run_id)  # articles from before clusters: the seeds
-    return Recorded(new, tuple(planned))
+    root = rawstore.raw_root(warehouse)
+    return Recorded(new, tuple(with_stored_copy(p, root) for p in planned))
+
+
+def with_stored_copy(planned: PlannedFetch, root: Path) -> PlannedFetch:
+    """The plan with the file of its last full response, so a 304 can be re-scored."""
+    if planned.content_sha256 is None:
+        return planned
+    return replace(planned, stored_copy=str(root / rawstore.relative_path(planned.content_sha256)))
 
 
 def land_pages(
@@ -70,8 +79,9 @@ def land_pages(
     """Decide duplicates and land one batch; returns the pages as decided and the counts."""
     root = rawstore.raw_root(warehouse)
     for page in pages:
-        if page.raw is not None:
-            rawstore.store(root, content_sha256(page.raw.content), page.raw.content)
+        content = page.raw.content if page.raw is not None else page.kept
+        if content:
+            rawstore.store(root, content_sha256(content), content)
     records = [p.record for p in pages if p.record is not None]
     with writing(warehouse) as con:
         decided = decide_duplicates(pages, known_identities(con, records))

@@ -4,8 +4,8 @@ Every page response of a run's WARC carries its provenance (source, candidate UR
 query) in `Newsflow-*` record headers, so replaying a WARC into a warehouse runs the
 same steps as the live run from the point where the bytes arrived: canonical URL,
 extraction, relevance, duplicates, clusters, landing. No fetcher is created, so nothing
-can reach the network; 304 answers and responses to feeds, sitemaps and searches are
-skipped (they carry no article).
+can reach the network; 304 answers, error responses, redirect hops, truncated bodies and
+responses to feeds, sitemaps, searches and robots.txt are skipped (they carry no article).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from extractors.batch import DEFAULT_RULES, RulesSpec
 from extractors.links import Candidate, PlannedFetch
 from extractors.urls import canonical_url
 from fetchers import Fetched
-from fetchers.exchange import parse_content_type
+from fetchers.headers import parse_content_type
 from flows import discover_steps
 from flows.discover import DiscoverySummary
 from flows.discover_fetch import FetchRequest, FetchResult
@@ -41,7 +41,9 @@ def archived_pages(paths: Sequence[Path]) -> list[ArchivedResponse]:
         response
         for path in paths
         for response in iter_responses(path)
-        if response.meta.get("Kind") == "page" and response.status == 200
+        if response.meta.get("Kind") == "page"
+        and response.status == 200
+        and response.truncated is None  # a cut-short body was never landed either
     ]
     return list({page.meta.get("Candidate", page.url): page for page in pages}.values())
 

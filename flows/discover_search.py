@@ -6,7 +6,8 @@ GDELT answers at most 250 articles per call, so the lookback period is cut into 
 calls `min_interval_s` apart (GDELT asks for one per 5 s) and backs off on 429 with its
 Retry-After; a provider still refusing after the retries is left for the next run.
 Google News RSS answers one feed per query; its links go through news.google.com and are
-resolved by the page fetch, which follows (and checks) every redirect.
+resolved when their page is fetched (`flows.discover_gnews`: decoded, redirected, or
+through the JS form's batchexecute call).
 """
 
 from __future__ import annotations

@@ -21,8 +21,9 @@ from extractors.links import (
 from extractors.topic import TopicProfile
 from flows.discover import DiscoverySteps, DiscoverySummary
 from flows.discover_fetch import FetchResult, FetchSession
+from flows.discover_gnews import fetch_pages
 from flows.discover_land import Recorded, land_pages, record_candidates
-from flows.discover_pages import PageResult, page_requests, process_pages
+from flows.discover_pages import PageResult, process_pages
 from flows.discover_search import gather_gdelt, gather_google_news
 from flows.discover_sources import (
     GatherContext,
@@ -93,7 +94,7 @@ def record(
 
 
 def fetch(session: FetchSession, planned: list[PlannedFetch]) -> list[FetchResult]:
-    return session.fetch(page_requests(planned))
+    return fetch_pages(session, planned)  # Google News links resolved on the way
 
 
 def process(

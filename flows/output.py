@@ -42,6 +42,17 @@ def print_summary(summary: RunSummary, paths: Sequence[Path], warehouse: str) ->
         click.echo(f"    ! {line}")
     if summary.failures > MAX_FAILURES_SHOWN:
         click.echo("    ... see: newsflow sql 'select * from failures'")
+    if summary.duplicates:
+        print_duplicates(summary)
+
+
+def print_duplicates(summary: RunSummary) -> None:
+    """Inputs that landed no article because another article has their text."""
+    click.echo(f"  duplicates           {summary.duplicates} (no article: same text as another)")
+    for line in summary.duplicate_lines[:MAX_FAILURES_SHOWN]:
+        click.echo(f"    = {line}")
+    if summary.duplicates > MAX_FAILURES_SHOWN:
+        click.echo("    ... see: newsflow sql 'select * from duplicates'")
 
 
 def _jsonable(value: Any) -> Any:

@@ -17,6 +17,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Protocol
 
+from extractors import runcache
 from extractors.batch import DEFAULT_RULES, RulesSpec
 from extractors.boilerplate import RULES_VERSION
 from extractors.pipeline import document_id
@@ -39,7 +40,9 @@ class RunSummary:
     lines_removed: int = 0
     failures: int = 0
     skipped: int = 0
+    duplicates: int = 0  # inputs whose text an article already had: no article of their own
     failure_lines: tuple[str, ...] = field(default=())
+    duplicate_lines: tuple[str, ...] = field(default=())
 
     @property
     def articles_landed(self) -> int:
@@ -57,9 +60,15 @@ class RunSummary:
                 "lines_removed",
                 "skipped",
                 "failures",
+                "duplicates",
             ]
         }
-        return replace(self, failure_lines=self.failure_lines + other.failure_lines, **counts)
+        return replace(
+            self,
+            failure_lines=self.failure_lines + other.failure_lines,
+            duplicate_lines=self.duplicate_lines + other.duplicate_lines,
+            **counts,
+        )
 
 
 ExtractStep = Callable[[list[RawDocument], RulesSpec], list[ArticleRecord | Failure]]
@@ -109,8 +118,15 @@ def batched(
 
 
 def input_stream(paths: Sequence[Path]) -> Iterator[RawDocument | Failure]:
-    for path in paths:
+    for path in sorted(paths, key=_url_prefix):
         yield from iter_inputs(path)
+
+
+def _url_prefix(path: Path) -> str:
+    # Paths in the order of their URLs, so that of two inputs with the same text the one
+    # kept (the first to land) does not depend on the order the paths were given in.
+    root = root_for(path)
+    return f"{root.source_id}/" if path.is_dir() else f"{root.source_id}/{path.name}"
 
 
 def run_ingest(
@@ -143,18 +159,19 @@ def ingest_stream(
     on_batch: Callable[[RunSummary], None] | None = None,
 ) -> RunSummary:
     """Every batch of an already started run, then its end; any input source will do."""
-    try:
-        from flows.templates import rules_for_run  # newsflow.toml's rules, learned templates
+    with runcache.kept_for_run():  # re-cleaning at the run's end reads, not re-extracts
+        try:
+            from flows.templates import rules_for_run  # newsflow.toml's rules, templates
 
-        rules = rules_for_run(rules, warehouse)
-        for landed in _overlapped(stream, warehouse, summary.run_id, steps, rules, batch_size):
-            summary = summary.add(landed)
-            if on_batch:
-                on_batch(summary)
-    except BaseException as error:
-        _record_failed_run(warehouse, summary, error, steps)
-        raise
-    steps.finish(warehouse, summary, None)
+            rules = rules_for_run(rules, warehouse)
+            for landed in _overlapped(stream, warehouse, summary.run_id, steps, rules, batch_size):
+                summary = summary.add(landed)
+                if on_batch:
+                    on_batch(summary)
+        except BaseException as error:
+            _record_failed_run(warehouse, summary, error, steps)
+            raise
+        steps.finish(warehouse, summary, None)
     return summary
 
 

@@ -25,7 +25,7 @@ from flows.templates import after_relearning, relearn_after_run, rules_for_run
 from warehouse import rawstore
 from warehouse.analysis import after_run
 from warehouse.connection import writing
-from warehouse.reingest import load_document, replace_source, source_exists, stored_rows
+from warehouse.reingest import load_documents, replace_source, source_exists, stored_rows
 from warehouse.runs import RunTotals, finish_run, start_run
 
 
@@ -107,7 +107,9 @@ def extract_stored(
     results: list[Result] = []
     pending: PendingBatch | None = None
     for batch in _batches(rows, configured_batch_size()):
-        submitted = submit_batch([load_document(source_id, root, row) for row in batch], rules)
+        documents, missing = load_documents(root, [(source_id, row) for row in batch])
+        results.extend(missing)  # bytes gone from the raw store and the WARC archive
+        submitted = submit_batch(documents, rules)
         if pending:
             results.extend(pending.result())
         pending = submitted

@@ -7,6 +7,10 @@ installed; without it, a one-second listing of each folder stands in.
 
 Only files directly inside a watched folder count, so that a file landed on its own gets
 the same source id and URL as when its whole folder is ingested.
+
+The watcher sees only files that appear while it runs. Those that arrived while serve
+was down are found at start-up by `unseen_seed_files`: seed files in the folders that
+the warehouse has no row of (no document, article or failure under their URL).
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from fetchers.files import MEDIA_TYPES
+from fetchers.files import MEDIA_TYPES, root_for, url_for
+from warehouse.connection import reading
+from warehouse.seedfiles import known_urls
 
 POLL_INTERVAL_S = 1.0
 
@@ -37,6 +43,24 @@ def listing(folder: Path) -> set[Path]:
         return {path for path in folder.iterdir() if not path.name.startswith(".")}
     except OSError:  # the folder was removed or renamed while we watch it
         return set()
+
+
+def unseen_seed_files(folders: Sequence[Path], warehouse: Path) -> list[Path]:
+    """Seed files in `folders` that no run has read yet; without a warehouse, all of them.
+
+    Raises WarehouseError when the warehouse cannot be read (held past the lock timeout).
+    """
+    folders = list(dict.fromkeys(folder.resolve() for folder in folders))
+    present = {f: sorted(p for p in listing(f) if is_seed_file(p, folders)) for f in folders}
+    urls = {path: url_for(root_for(f), path) for f, paths in present.items() for path in paths}
+    if not warehouse.exists():
+        return list(urls)
+    with reading(warehouse) as con:
+        known = {
+            folder: known_urls(con, root_for(folder).source_id, [urls[p] for p in paths])
+            for folder, paths in present.items()
+        }
+    return [path for f, paths in present.items() for path in paths if urls[path] not in known[f]]
 
 
 def polled_new_files(folders: Sequence[Path], stop: threading.Event) -> Iterator[set[Path]]:

@@ -79,16 +79,20 @@ def land(
     ]
     with session_for(warehouse).batch() as con:  # one connection for the run's batches
         counts = land_batch(con, run_id, documents, records, failures)
+    copies = {d.url for d in counts.duplicates}
+    kept = [record for record in records if record.url not in copies]  # their removals count
     return RunSummary(
         run_id=run_id,
         mode="",
         articles_new=counts.articles_new,
         articles_updated=counts.articles_updated,
         articles_unchanged=counts.articles_unchanged,
-        removals=sum(len(record.removals) for record in records),
-        lines_removed=sum(m.line_end - m.line_start for r in records for m in r.removals),
+        removals=sum(len(record.removals) for record in kept),
+        lines_removed=sum(m.line_end - m.line_start for r in kept for m in r.removals),
         failures=len(failures),
+        duplicates=len(counts.duplicates),
         failure_lines=tuple(f"{f.url}: {f.stage}: {f.reason}" for f in failures),
+        duplicate_lines=tuple(f"{d.url}: {d.reason}" for d in counts.duplicates),
     )
 
 

@@ -23,7 +23,7 @@ from flows.pipeline import configured_batch_size
 from warehouse import rawstore
 from warehouse.connection import reading, writing
 from warehouse.landing import BatchCounts, land_batch
-from warehouse.reingest import load_document
+from warehouse.reingest import load_documents
 from warehouse.templates import (
     TemplateChange,
     learned_sets,
@@ -106,8 +106,8 @@ def _extract_again(
     # A batch of raw bytes at a time: a source's whole archive need not fit in memory.
     root, size, results = rawstore.raw_root(warehouse), configured_batch_size(), []
     for start in range(0, len(rows), size):
-        chunk = rows[start : start + size]
-        results += extract_batch([load_document(s, root, row) for s, row in chunk], spec)
+        documents, missing = load_documents(root, rows[start : start + size])
+        results += [*missing, *extract_batch(documents, spec)]
     return results
 
 

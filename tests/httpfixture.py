@@ -23,7 +23,7 @@ single body bytes, `chunked`, `endless` filler after the body until the client h
 connection. Constructors: `html`, `text`, `redirect`, `robots`, `compressed`, `bomb`
 (gzip/deflate/br of zeros), `silent`, `trickle`, `endless_stream`, `huge_declared`.
 
-Log. `requests` lists every `RecordedRequest` (method, path, headers, monotonic
+Log. `requests` lists every `RecordedRequest` (method, path, headers, body, monotonic
 `started_at`/`finished_at`, `bytes_sent`); `start_gaps()` gives the seconds between
 request starts, `connections` counts accepted TCP connections (a canary should show 0),
 and `max_in_flight` is the peak of concurrent requests.
@@ -65,6 +65,7 @@ class RecordedRequest:
     started_at: float
     finished_at: float | None = None
     bytes_sent: int = 0  # headers and body, as written to the socket
+    body: bytes = b""  # what the client sent (a POST's form), by its Content-Length
 
     @property
     def path(self) -> str:
@@ -307,6 +308,8 @@ class LocalServer:
     def _begin(self, handler: _Handler) -> RecordedRequest:
         headers = tuple((k, v) for k, v in handler.headers.items())
         record = RecordedRequest(handler.command, handler.path, headers, time.monotonic())
+        length = handler.headers.get("Content-Length", "")
+        record.body = handler.rfile.read(int(length)) if length.isdigit() else b""
         with self._lock:
             self._log.requests.append(record)
             self._log.in_flight += 1
@@ -451,7 +454,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self.server.owner._serve(self)
 
-    do_HEAD = do_GET
+    do_HEAD = do_POST = do_GET  # routes see the method in the request log
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the request log is the record; stderr noise helps nobody

@@ -71,6 +71,12 @@ class NewsSite:
         sitemap = news_sitemap([*links, *self.sitemap_links], self.stories)
         self.server.route("/news-sitemap.xml", _xml(sitemap))
 
+    def serve_text_sitemap(self, path: str = "/sitemap.txt", extra: Iterable[str] = ()) -> str:
+        """The listed stories, then the `extra` lines as written, as a text sitemap."""
+        lines = [*(self.url(s.path) for s in self.stories), *extra]
+        self.server.route(path, Reply.text(text_sitemap(lines)))
+        return self.url(path)
+
     def requested(self, path: str) -> int:
         return len(self.server.requests_to(path))
 
@@ -176,6 +182,11 @@ def urlset(links: Iterable[str]) -> str:
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>\n'
     )
+
+
+def text_sitemap(lines: Iterable[str]) -> str:
+    """A text sitemap (sitemaps.org): one URL per line, UTF-8."""
+    return "".join(f"{line}\n" for line in lines)
 
 
 def write_config(

@@ -1,8 +1,11 @@
 """The raw archive of a discovery run: a WARC that `warcio check` accepts, from which the
-run's articles can be re-ingested offline, giving the same rows."""
+run's articles can be re-ingested offline, giving the same rows; `reingest` falls back
+to it when the raw store has lost a document's bytes."""
 
 from __future__ import annotations
 
+import gzip
+import shutil
 import socket
 import subprocess
 from collections.abc import Iterator
@@ -135,3 +138,74 @@ def test_replaying_into_the_live_warehouse_changes_nothing(
     assert result.exit_code == 0, result.output
     assert f"0 new, 0 updated, {len(ON_TOPIC) + 1} unchanged" in result.output
     assert query(archived.warehouse, ARTICLE_ROWS) == before
+
+
+def _copy_of(archived: Archived, tmp_path: Path) -> Path:
+    """The live warehouse with its raw store and WARC folder, to break without harm."""
+    shutil.copytree(archived.warehouse.parent, tmp_path / "copy")
+    return tmp_path / "copy" / archived.warehouse.name
+
+
+def _feed_source(warehouse: Path) -> tuple[str, list[tuple]]:
+    [(source_id,)] = query(warehouse, "SELECT DISTINCT source_id FROM articles " + _NOT_SEEDS)
+    return source_id, query(warehouse, ARTICLE_ROWS)
+
+
+_NOT_SEEDS = "WHERE source_id <> 'seeds'"
+
+
+@pytest.mark.reliability
+def test_reingest_reads_the_warc_when_the_raw_store_is_gone(
+    archived: Archived, tmp_path: Path
+) -> None:
+    warehouse = _copy_of(archived, tmp_path)
+    source_id, before = _feed_source(warehouse)
+    documents = len(before)
+    shutil.rmtree(warehouse.with_name("news.raw"))
+    result = run_cli("reingest", source_id, warehouse=warehouse)
+    assert result.exit_code == 0, result.output
+    assert f"{documents} unchanged, 0 new, 0 removed, 0 failed" in result.output
+    assert query(warehouse, ARTICLE_ROWS) == before
+    assert query(warehouse, "SELECT count(*) FROM failures WHERE stage = 'read'") == [(0,)]
+
+
+@pytest.mark.reliability
+def test_reingest_reads_the_warc_when_a_raw_file_is_unreadable(
+    archived: Archived, tmp_path: Path
+) -> None:
+    warehouse = _copy_of(archived, tmp_path)
+    source_id, before = _feed_source(warehouse)
+    raw_paths = query(warehouse, "SELECT raw_path FROM documents " + _NOT_SEEDS)
+    root = warehouse.with_name("news.raw")
+    (root / raw_paths[0][0]).write_bytes(b"\x1f\x8b not gzip at all")
+    (root / raw_paths[1][0]).write_bytes(gzip.compress(b"<html>other bytes</html>"))
+    result = run_cli("reingest", source_id, warehouse=warehouse)
+    assert result.exit_code == 0, result.output
+    assert "0 failed" in result.output
+    assert query(warehouse, ARTICLE_ROWS) == before
+
+
+@pytest.mark.reliability
+def test_reingest_with_raw_store_and_warc_gone_records_one_failure_per_document(
+    archived: Archived, tmp_path: Path
+) -> None:
+    warehouse = _copy_of(archived, tmp_path)
+    source_id, before = _feed_source(warehouse)
+    shutil.rmtree(warehouse.with_name("news.raw"))
+    shutil.rmtree(warehouse.with_name("news.warc"))
+    result = run_cli("reingest", source_id, warehouse=warehouse)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("\n") == 1 and f"{len(before)} failed" in result.output
+    failures = query(
+        warehouse,
+        "SELECT f.reason, d.document_id, d.raw_path, d.warc_file, d.warc_offset "
+        "FROM failures f JOIN documents d USING (url) WHERE f.stage = 'read' ORDER BY 1",
+    )
+    assert len(failures) == len(before)
+    for reason, document_id, raw_path, warc_file, warc_offset in failures:
+        assert "\n" not in reason
+        assert reason == (
+            f"document {document_id}: raw store {raw_path}: missing; "
+            f"WARC {warc_file}:{warc_offset}: missing"
+        )
+    assert query(warehouse, ARTICLE_ROWS) == before  # what landed earlier is kept

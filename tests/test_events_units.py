@@ -173,16 +173,6 @@ def test_retries_are_for_a_busy_warehouse_only() -> None:
     assert not warehouse_was_busy(None, None, Failed(data=UnknownSource("nope")))
 
 
-def test_refetch_says_clearly_what_it_is_waiting_for(tmp_path: Path) -> None:
-    import flows.discover
-    from flows.reingest_flow import RefetchUnavailable, refetch_task
-
-    if hasattr(flows.discover, "refetch_source"):
-        pytest.skip("discovery provides refetch_source now")
-    with pytest.raises(RefetchUnavailable, match="refetch_source"):
-        refetch_task.fn("seeds", str(tmp_path / "news.duckdb"))
-
-
 def test_serve_refuses_a_prefect_api_url_that_does_not_answer(monkeypatch, tmp_path: Path) -> None:
     from flows.cli import cli
 

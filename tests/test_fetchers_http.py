@@ -1,5 +1,6 @@
 """HTTP behaviour against local servers: retries with backoff and Retry-After, 4xx never
-retried, redirects followed by hand with a cap and loop detection, conditional GET."""
+retried, redirects followed by hand with a cap and loop detection, conditional GET, a
+form POSTed."""
 
 from __future__ import annotations
 
@@ -160,6 +161,23 @@ async def test_conditional_get_with_last_modified(site: LocalServer) -> None:
         again = await fetcher.fetch(site.url("/story"), last_modified=validator)
     assert not first.not_modified and again.not_modified
     assert site.requests[1].header("if-modified-since") == stamp
+
+
+async def test_a_post_sends_its_form_and_the_redirect_after_it_is_a_get(
+    site: LocalServer,
+) -> None:
+    site.route("/robots.txt", Reply.robots("User-agent: *\nAllow: /\n"))
+    site.route("/submit", Reply(status=503), Reply.redirect("/done", status=302))
+    site.route("/done", Reply.html("<p>thanks</p>"))
+    async with Fetcher(config_for(site)) as fetcher:
+        form = {"f.req": '[1,"a b"]'}
+        fetched = await fetcher.fetch(site.url("/submit"), form=form, etag='"v1"')
+    assert (fetched.content, fetched.redirects) == (b"<p>thanks</p>", (site.url("/done"),))
+    posts, (get,) = site.requests_to("/submit"), site.requests_to("/done")
+    assert [(r.method, r.body) for r in posts] == [("POST", b"f.req=%5B1%2C%22a+b%22%5D")] * 2
+    assert posts[0].header("content-type") == "application/x-www-form-urlencoded;charset=utf-8"
+    assert posts[0].header("if-none-match") is None  # a POST is never conditional
+    assert (get.method, get.body, get.header("content-type")) == ("GET", b"", None)
 
 
 def test_fetch_many_keeps_input_order_and_returns_errors(site: LocalServer) -> None:

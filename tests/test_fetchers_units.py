@@ -23,7 +23,7 @@ from fetchers.errors import (
     UnsupportedScheme,
 )
 from fetchers.errors import InvalidURL as InvalidURLError
-from fetchers.exchange import parse_content_type, retry_after_seconds
+from fetchers.headers import parse_content_type, retry_after_seconds
 from fetchers.netguard import (
     AllowEntry,
     InvalidHost,

@@ -30,7 +30,9 @@ close_session(sys.argv[1])
 def write_articles(folder: Path, count: int) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for n in range(count):
-        (folder / f"a{n}.txt").write_text(f"Headline {n}\n\nTalks resumed on day {n}, they said.\n")
+        # Each folder's texts its own: the same text twice would be one article (a duplicate).
+        text = f"Headline {n}\n\nTalks resumed on day {n} in {folder.name}, they said.\n"
+        (folder / f"a{n}.txt").write_text(text)
 
 
 @pytest.mark.timeout(120)

@@ -113,9 +113,14 @@ def plan_fetches(
     return [PlannedFetch(**dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
 
 
+# A page scored off topic before profiles were recorded has no stored copy to re-score,
+# so it is asked for in full once (no validators) and scored against today's topic.
 _PLAN = """
 SELECT c.canonical_url, c.source_id, c.query, c.status, c.article_id, c.score,
-       v.etag, v.last_modified, c.attempts
+       if(c.status = 'off_topic' AND c.profile_hash IS NULL, NULL, v.etag) AS etag,
+       if(c.status = 'off_topic' AND c.profile_hash IS NULL, NULL, v.last_modified)
+           AS last_modified,
+       c.attempts, c.final_url, c.profile_hash, v.content_sha256
 FROM candidates c LEFT JOIN http_validators v ON v.url = c.canonical_url
 WHERE (c.canonical_url IN (SELECT unnest($1::VARCHAR[]))
        OR c.status IN (SELECT unnest($2::VARCHAR[])))
@@ -147,6 +152,7 @@ def _outcome_table(rows: Sequence[CandidateOutcome], run_id: str) -> pa.Table:
             "checked_at": timestamps([o.checked_at for o in rows]),
             "warc_file": [o.warc_file for o in rows],
             "warc_offset": pa.array([o.warc_offset for o in rows], pa.int64()),
+            "profile_hash": [o.profile_hash for o in rows],
             "last_run_id": [run_id] * len(rows),
         }
     )
@@ -158,6 +164,8 @@ UPDATE candidates SET
     status = coalesce(o.status, candidates.status),
     score = CASE WHEN o.status IS NULL THEN candidates.score ELSE o.score END,
     reason = CASE WHEN o.status IS NULL THEN candidates.reason ELSE o.reason END,
+    profile_hash = CASE WHEN o.status IS NULL THEN candidates.profile_hash
+                        ELSE o.profile_hash END,
     article_id = coalesce(o.article_id, candidates.article_id),
     final_url = coalesce(o.final_url, candidates.final_url),
     http_status = o.http_status,

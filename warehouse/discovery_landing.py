@@ -3,7 +3,8 @@
 The caller first asks `known_identities` which of the batch's articles and texts are
 already there, decides the duplicates, then lands the rest with `land_discovered`:
 documents, articles (with their earlier versions kept), failures, the WARC position of
-each new document, cluster membership, what became of each candidate, and validators.
+each new document, cluster membership, what became of each candidate (and the end of
+earlier failures of the pages read this time), and validators.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
-from extractors.links import CandidateOutcome, Validators
+from extractors.links import DUPLICATE, LANDED, OFF_TOPIC, CandidateOutcome, Validators
 from extractors.records import ArticleRecord, Failure, RawDocument
+from extractors.urls import canonical_url
 from warehouse import clusters
-from warehouse.discovery import record_outcomes, unique
+from warehouse.discovery import bulk, record_outcomes, unique
 from warehouse.landing import BatchCounts, land_batch
 from warehouse.validators import record_validators
 
@@ -64,8 +66,39 @@ def land_discovered(
     set_warc_positions(con, batch.warc_positions)
     clusters.place_members(con, run_id, batch.members)
     record_outcomes(con, run_id, batch.outcomes)
+    resolve_page_failures(con, batch.outcomes)
     record_validators(con, run_id, batch.validators)
     return counts
+
+
+def resolve_page_failures(
+    con: duckdb.DuckDBPyConnection, outcomes: Sequence[CandidateOutcome]
+) -> None:
+    """Pages fetched and read this time (landed, duplicate, off topic, or confirmed by a
+    304): their open fetch and extract failures are over, whichever URL they were
+    recorded under (the one requested, or where its redirects ended). The rows stay, with
+    `resolved_at`, so a URL's history remains queryable."""
+    urls = {url for o in outcomes if _succeeded(o) for url in _failure_keys(o)}
+    if urls:
+        table = pa.table({"url": pa.array(sorted(urls), pa.string())})
+        bulk(con, "fetched_urls", table, _RESOLVE_PAGE_FAILURES)
+
+
+def _succeeded(outcome: CandidateOutcome) -> bool:
+    read = outcome.status in (LANDED, DUPLICATE, OFF_TOPIC)
+    return read or (outcome.status is None and outcome.http_status == 304)
+
+
+def _failure_keys(outcome: CandidateOutcome) -> tuple[str, ...]:
+    final = canonical_url(outcome.final_url) if outcome.final_url else None
+    return (outcome.canonical_url, final) if final else (outcome.canonical_url,)
+
+
+_RESOLVE_PAGE_FAILURES = """
+UPDATE failures SET resolved_at = now()
+WHERE resolved_at IS NULL AND stage IN ('fetch', 'extract')
+  AND url IN (SELECT url FROM fetched_urls)
+"""
 
 
 def set_warc_positions(

@@ -1,8 +1,10 @@
 """Landing a batch: documents, articles, removals and failures in one short transaction.
 
 Bulk paths only: each batch becomes Arrow tables that DuckDB reads in one statement.
-Keys repeated inside a batch are dropped first (an upsert keeps only one of them silently).
-A row whose record_hash is unchanged is left alone, so a re-run changes nothing.
+Keys repeated inside a batch are dropped first (an upsert keeps only one of them silently),
+then records whose text another article has are set aside as duplicates
+(`warehouse/duplicates.py`). A row whose record_hash is unchanged is left alone, so a re-run
+changes nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import duckdb
 import pyarrow as pa
 
 from extractors.records import ArticleRecord, Failure, RawDocument
+from warehouse import duplicates as same_text
+from warehouse.duplicates import Duplicate
 from warehouse.tables import article_table, document_table, failure_table, removal_table
 
 MAX_ATTEMPTS = 5  # after this many failures on the same bytes, stop retrying them
@@ -27,6 +31,7 @@ class BatchCounts:
     articles_unchanged: int = 0
     removals: int = 0
     failures: int = 0
+    duplicates: tuple[Duplicate, ...] = ()  # records that landed no article: text taken
 
 
 def land_batch(
@@ -38,12 +43,21 @@ def land_batch(
 ) -> BatchCounts:
     """`documents` are (raw, document_id, raw_path) triples; caller holds the transaction."""
     documents_new = _insert_documents(con, document_table(documents, run_id))
-    new, updated, unchanged = _upsert_articles(con, run_id, records)
-    removals = _replace_removals(con, run_id, records, new | updated)
-    _resolve_failures(con, records)
+    decided = same_text.separate(con, records)
+    same_text.record(con, run_id, decided.duplicates)
+    new, updated, unchanged = _upsert_articles(con, run_id, decided.kept)
+    removals = _replace_removals(con, run_id, decided.kept, new | updated)
+    same_text.resolve(con, decided.kept)
+    _resolve_failures(con, records)  # a duplicate did not fail either
     _upsert_failures(con, failure_table(failures, run_id))
     return BatchCounts(
-        documents_new, len(new), len(updated), len(unchanged), removals, len(failures)
+        documents_new,
+        len(new),
+        len(updated),
+        len(unchanged),
+        removals,
+        len(failures),
+        tuple(decided.duplicates),
     )
 
 

@@ -21,6 +21,7 @@ class RunTotals:
     articles_unchanged: int = 0
     removals: int = 0
     failures: int = 0
+    duplicates: int | None = None  # None: a flow that records its duplicates elsewhere
 
 
 def start_run(

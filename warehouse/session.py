@@ -27,8 +27,10 @@ from warehouse.connection import maintaining, waiting_path
 from warehouse.views import refresh_views
 
 # DuckDB holds WAL data in memory until it checkpoints; this bounds that memory while
-# making checkpoints (each rewrites the partial row group) rare.
+# making checkpoints (each rewrites the partial row group) rare. After a checkpoint it also
+# keeps the written blocks cached, which grows with the table unless memory is capped.
 CHECKPOINT_THRESHOLD = "64MB"
+MEMORY_LIMIT = "192MB"
 HANDOVER_TIMEOUT_S = 10.0
 
 
@@ -73,6 +75,7 @@ class WriterSession:
             stack = ExitStack()
             connection = stack.enter_context(maintaining(self.path))
             connection.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
+            connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
             refresh_views(connection)
             self._stack, self._connection = stack, connection
         return self._connection

@@ -6,13 +6,16 @@ import hashlib
 import json
 from collections.abc import Callable, Hashable, Sequence
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import pyarrow as pa
 
 from extractors.normalise import content_sha256
 from extractors.records import ArticleRecord, Failure, RawDocument
 from warehouse.rawstore import relative_path
+
+if TYPE_CHECKING:
+    from warehouse.duplicates import Duplicate
 
 _TS = pa.timestamp("us", tz="UTC")
 T = TypeVar("T")
@@ -125,6 +128,25 @@ def failure_table(failures: Sequence[Failure], run_id: str) -> pa.Table:
         "attempts": pa.array([1] * len(failures), pa.int32()),
         "last_run_id": [run_id] * len(failures),
         "resolved_at": pa.array([None] * len(failures), _TS),
+    }
+    return _table(columns)
+
+
+def duplicate_table(duplicates: Sequence[Duplicate], run_id: str) -> pa.Table:
+    duplicates = unique_by_key(duplicates, lambda d: (d.source_id, d.url))
+    stamp = now()
+    columns = {
+        "source_id": [d.source_id for d in duplicates],
+        "url": [d.url for d in duplicates],
+        "article_id": [d.article_id for d in duplicates],
+        "document_id": [d.document_id for d in duplicates],
+        "content_hash": [d.content_hash for d in duplicates],
+        "duplicate_of": [d.duplicate_of for d in duplicates],
+        "reason": [d.reason for d in duplicates],
+        "first_seen": pa.array([stamp] * len(duplicates), _TS),
+        "last_seen": pa.array([stamp] * len(duplicates), _TS),
+        "run_id": [run_id] * len(duplicates),
+        "resolved_at": pa.array([None] * len(duplicates), _TS),
     }
     return _table(columns)
 

@@ -123,8 +123,9 @@ def documents_of(
 ) -> list[dict[str, Any]]:
     """Where the raw bytes of each article's document are kept (`reingest.load_document`)."""
     cursor = con.execute(
-        "SELECT d.url, d.media_type, d.charset, d.raw_path, d.retrieved_at, d.requested_url, "
-        "d.final_url, d.http_status FROM articles a JOIN documents d USING (document_id) "
+        "SELECT d.document_id, d.url, d.media_type, d.charset, d.raw_path, d.content_sha256, "
+        "d.warc_file, d.warc_offset, d.retrieved_at, d.requested_url, d.final_url, "
+        "d.http_status FROM articles a JOIN documents d USING (document_id) "
         "WHERE a.article_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY d.url",
         [list(article_ids)],
     )

@@ -4,6 +4,9 @@ Files live beside the warehouse (`news.duckdb` -> `news.warc/<run_id>.warc.gz`),
 with a warcinfo record, and hold one `response` record per response (status line,
 headers, body), each its own gzip member so a (file, offset) pair, kept in `documents`
 and `candidates`, reads one record back without the rest. `warcio check` validates them.
+Error responses, redirect hops and retried attempts are records too; a body that was cut
+short (over the size cap, the deadline, a dropped connection, not read) carries
+``WARC-Truncated`` with the reason, and is never taken for the whole page.
 
 The body kept is the decoded one (the fetcher removes gzip/br while capping the size),
 so Content-Encoding, Transfer-Encoding and Content-Length are renamed to
@@ -47,6 +50,7 @@ class ArchivedResponse:
     date: str  # WARC-Date, ISO 8601
     meta: Mapping[str, str] = field(default_factory=dict)  # Newsflow-* headers, unprefixed
     position: WarcPosition | None = None
+    truncated: str | None = None  # WARC-Truncated: why `content` is not the whole body
 
 
 def warc_root(warehouse: Path | str) -> Path:
@@ -71,11 +75,17 @@ class WarcArchive:
         content: bytes,
         date: datetime,
         meta: Mapping[str, str],
+        *,
+        reason: str = "",
+        truncated: str | None = None,
     ) -> WarcPosition:
+        """Append one response; `reason` is the server's phrase (else the standard one)."""
         http_headers = StatusAndHeaders(
-            _status_line(status), _archived(headers, content), protocol="HTTP/1.1"
+            _status_line(status, reason), _archived(headers, content), protocol="HTTP/1.1"
         )
         warc_headers = {"WARC-Date": _warc_date(date)}
+        if truncated:
+            warc_headers["WARC-Truncated"] = truncated
         warc_headers |= {_META_PREFIX + k: v for k, v in meta.items() if v}
         record = _serialised(
             lambda w: w.create_warc_record(
@@ -118,11 +128,14 @@ def _serialised(make: Callable[[WARCWriter], Any]) -> bytes:
     return buffer.getvalue()
 
 
-def _status_line(status: int) -> str:
-    try:
-        return f"{status} {http.HTTPStatus(status).phrase}"
-    except ValueError:
-        return f"{status} Unknown"
+def _status_line(status: int, reason: str) -> str:
+    phrase = " ".join(reason.split())  # a header line must stay one line
+    if not phrase:
+        try:
+            phrase = http.HTTPStatus(status).phrase
+        except ValueError:
+            phrase = "Unknown"
+    return f"{status} {phrase}"
 
 
 def _archived(headers: Sequence[tuple[str, str]], content: bytes) -> list[tuple[str, str]]:
@@ -172,4 +185,5 @@ def _response(record: Any, position: WarcPosition | None) -> ArchivedResponse:
         date=warc.get_header("WARC-Date"),
         meta=meta,
         position=position,
+        truncated=warc.get_header("WARC-Truncated"),
     )

@@ -18,6 +18,7 @@ SELECT
     r.articles_unchanged,
     r.removals,
     r.failures,
+    r.duplicates,             -- NULL: the flow records its duplicates elsewhere
     coalesce(w.articles, 0) AS articles_last_written,
     r.extractor_version,
     r.rules_version,
