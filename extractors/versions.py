@@ -4,4 +4,4 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
-EXTRACTOR_VERSION = f"newsflow-extract/1+trafilatura-{version('trafilatura')}"
+EXTRACTOR_VERSION = f"newsflow-extract/2+trafilatura-{version('trafilatura')}"

@@ -25,6 +25,7 @@ from warehouse.tables import now
 # Templates are learned from this many of the source's most recently ingested articles:
 # enough for a site's furniture to recur, few enough that an old layout fades out.
 LEARN_FROM_ARTICLES = 300
+SCAN_CHUNK_ROWS = 1000
 
 _RECENT_LINES = """
 WITH recent AS (
@@ -105,17 +106,21 @@ def articles_with_lines(
     its learned-template removals: the only articles a change of those lines changes."""
     if not lines:
         return []
-    rows = con.execute(
+    cursor = con.execute(
         "SELECT a.article_id, a.body, list(m.text) FILTER (WHERE m.text IS NOT NULL) "
         "FROM articles a LEFT JOIN removals m ON m.article_id = a.article_id AND m.rule = ? "
         "WHERE a.source_id = ? GROUP BY a.article_id, a.body",
         [LEARNED_RULE, source_id],
-    ).fetchall()
-    return sorted(
-        article_id
-        for article_id, body, removed in rows
-        if not lines.isdisjoint(map(normalise_line, _all_lines(body, removed or [])))
     )
+    found: list[str] = []
+    # A chunk of bodies at a time: a source's whole text never sits in memory at once.
+    while rows := cursor.fetchmany(SCAN_CHUNK_ROWS):
+        found += (
+            article_id
+            for article_id, body, removed in rows
+            if not lines.isdisjoint(map(normalise_line, _all_lines(body, removed or [])))
+        )
+    return sorted(found)
 
 
 def documents_of(
