@@ -11,6 +11,7 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -140,26 +141,29 @@ def test_replaying_into_the_live_warehouse_changes_nothing(
     assert query(archived.warehouse, ARTICLE_ROWS) == before
 
 
-def _copy_of(archived: Archived, tmp_path: Path) -> Path:
-    """The live warehouse with its raw store and WARC folder, to break without harm."""
-    shutil.copytree(archived.warehouse.parent, tmp_path / "copy")
-    return tmp_path / "copy" / archived.warehouse.name
-
-
-def _feed_source(warehouse: Path) -> tuple[str, list[tuple]]:
-    [(source_id,)] = query(warehouse, "SELECT DISTINCT source_id FROM articles " + _NOT_SEEDS)
-    return source_id, query(warehouse, ARTICLE_ROWS)
-
-
 _NOT_SEEDS = "WHERE source_id <> 'seeds'"
 
 
+class Copied(NamedTuple):
+    """The live warehouse with its raw store and WARC folder, to break without harm; the
+    source the feed's articles came from, and the article rows before anything broke."""
+
+    warehouse: Path
+    source_id: str
+    before: list[tuple]
+
+
+@pytest.fixture
+def copied(archived: Archived, tmp_path: Path) -> Copied:
+    shutil.copytree(archived.warehouse.parent, tmp_path / "copy")
+    warehouse = tmp_path / "copy" / archived.warehouse.name
+    [(source_id,)] = query(warehouse, "SELECT DISTINCT source_id FROM articles " + _NOT_SEEDS)
+    return Copied(warehouse, source_id, query(warehouse, ARTICLE_ROWS))
+
+
 @pytest.mark.reliability
-def test_reingest_reads_the_warc_when_the_raw_store_is_gone(
-    archived: Archived, tmp_path: Path
-) -> None:
-    warehouse = _copy_of(archived, tmp_path)
-    source_id, before = _feed_source(warehouse)
+def test_reingest_reads_the_warc_when_the_raw_store_is_gone(copied: Copied) -> None:
+    warehouse, source_id, before = copied
     documents = len(before)
     shutil.rmtree(warehouse.with_name("news.raw"))
     result = run_cli("reingest", source_id, warehouse=warehouse)
@@ -170,11 +174,8 @@ def test_reingest_reads_the_warc_when_the_raw_store_is_gone(
 
 
 @pytest.mark.reliability
-def test_reingest_reads_the_warc_when_a_raw_file_is_unreadable(
-    archived: Archived, tmp_path: Path
-) -> None:
-    warehouse = _copy_of(archived, tmp_path)
-    source_id, before = _feed_source(warehouse)
+def test_reingest_reads_the_warc_when_a_raw_file_is_unreadable(copied: Copied) -> None:
+    warehouse, source_id, before = copied
     raw_paths = query(warehouse, "SELECT raw_path FROM documents " + _NOT_SEEDS)
     root = warehouse.with_name("news.raw")
     (root / raw_paths[0][0]).write_bytes(b"\x1f\x8b not gzip at all")
@@ -187,10 +188,9 @@ def test_reingest_reads_the_warc_when_a_raw_file_is_unreadable(
 
 @pytest.mark.reliability
 def test_reingest_with_raw_store_and_warc_gone_records_one_failure_per_document(
-    archived: Archived, tmp_path: Path
+    copied: Copied,
 ) -> None:
-    warehouse = _copy_of(archived, tmp_path)
-    source_id, before = _feed_source(warehouse)
+    warehouse, source_id, before = copied
     shutil.rmtree(warehouse.with_name("news.raw"))
     shutil.rmtree(warehouse.with_name("news.warc"))
     result = run_cli("reingest", source_id, warehouse=warehouse)

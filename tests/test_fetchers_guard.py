@@ -14,25 +14,19 @@ from typing import Any
 import httpcore
 import pytest
 
-from fetchers import FetchConfig, Fetcher, RefusedDestination, UnsupportedScheme
+from fetchers import Fetcher, RefusedDestination, UnsupportedScheme
 from fetchers.netguard import IPAddress, NetGuard
 from fetchers.transport import GuardedBackend, guarded_transport
+from tests import fetchhelpers
+from tests.fetchhelpers import config_for
 from tests.httpfixture import LocalServer, Reply
 
 PUBLIC_IP = "93.184.216.34"
 
 pytestmark = [pytest.mark.anyio, pytest.mark.network, pytest.mark.timeout(30)]
 
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def site() -> Iterator[LocalServer]:
-    with LocalServer() as server:
-        yield server
+anyio_backend = fetchhelpers.anyio_backend  # fixtures: pytest finds them by these names
+site = fetchhelpers.site
 
 
 @pytest.fixture(params=["127.0.0.1", "127.0.0.2"], ids=["other-port", "other-address"])
@@ -41,12 +35,6 @@ def canary(request: pytest.FixtureRequest) -> Iterator[LocalServer]:
     with LocalServer(request.param) as server:
         server.route("/", Reply.html("canary"))
         yield server
-
-
-def config_for(*servers: LocalServer, **overrides: Any) -> FetchConfig:
-    settings: dict[str, Any] = {"delay_s": 0.01, "backoff_base_s": 0.01, "deadline_s": 5.0}
-    settings.update(overrides)
-    return FetchConfig(allow_hosts=tuple(s.authority for s in servers), **settings)
 
 
 class ScriptedResolver:

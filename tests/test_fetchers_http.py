@@ -4,17 +4,13 @@ form POSTed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from typing import Any
 
 import pytest
 
 from fetchers import (
     ConnectFailed,
-    FetchConfig,
-    Fetched,
     Fetcher,
     PermanentHTTPStatus,
     RedirectLoop,
@@ -22,32 +18,14 @@ from fetchers import (
     TransientHTTPStatus,
     fetch_many,
 )
+from tests import fetchhelpers
+from tests.fetchhelpers import fetch, paced_config_for
 from tests.httpfixture import LocalServer, RecordedRequest, Reply, conditional
 
 pytestmark = [pytest.mark.anyio, pytest.mark.network, pytest.mark.timeout(30)]
 
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def site() -> Iterator[LocalServer]:
-    with LocalServer() as server:
-        yield server
-
-
-def config_for(*servers: LocalServer, **overrides: Any) -> FetchConfig:
-    settings: dict[str, Any] = {"delay_s": 0.05, "backoff_base_s": 0.01, "deadline_s": 5.0}
-    settings["allow_hosts"] = tuple(server.authority for server in servers)
-    settings.update(overrides)
-    return FetchConfig(**settings)
-
-
-async def fetch(site: LocalServer, path: str, **overrides: Any) -> Fetched:
-    async with Fetcher(config_for(site, **overrides)) as fetcher:
-        return await fetcher.fetch(site.url(path))
+anyio_backend = fetchhelpers.anyio_backend  # fixtures: pytest finds them by these names
+site = fetchhelpers.site
 
 
 @pytest.mark.reliability
@@ -108,7 +86,7 @@ async def test_client_errors_are_requested_once(site: LocalServer, status: int) 
 async def test_connection_refused_is_retried_then_reported() -> None:
     with LocalServer() as gone:
         url, authority = gone.url("/"), gone.authority
-    config = config_for(respect_robots=False, max_retries=1, allow_hosts=(authority,))
+    config = paced_config_for(respect_robots=False, max_retries=1, allow_hosts=(authority,))
     async with Fetcher(config) as fetcher:
         with pytest.raises(ConnectFailed):
             await fetcher.fetch(url)
@@ -144,7 +122,7 @@ async def test_redirect_loop_is_refused(site: LocalServer) -> None:
 
 async def test_conditional_get_with_etag_returns_not_modified(site: LocalServer) -> None:
     site.route("/story", conditional(Reply.html("<p>story</p>"), etag='"v1"'))
-    async with Fetcher(config_for(site, respect_robots=False)) as fetcher:
+    async with Fetcher(paced_config_for(site, respect_robots=False)) as fetcher:
         first = await fetcher.fetch(site.url("/story"))
         again = await fetcher.fetch(site.url("/story"), etag=first.header("etag"))
     assert (first.not_modified, first.content) == (False, b"<p>story</p>")
@@ -155,7 +133,7 @@ async def test_conditional_get_with_etag_returns_not_modified(site: LocalServer)
 async def test_conditional_get_with_last_modified(site: LocalServer) -> None:
     stamp = "Wed, 01 Jan 2025 12:00:00 GMT"
     site.route("/story", conditional(Reply.html(), last_modified=stamp))
-    async with Fetcher(config_for(site, respect_robots=False)) as fetcher:
+    async with Fetcher(paced_config_for(site, respect_robots=False)) as fetcher:
         first = await fetcher.fetch(site.url("/story"))
         validator = first.header("last-modified")
         again = await fetcher.fetch(site.url("/story"), last_modified=validator)
@@ -169,7 +147,7 @@ async def test_a_post_sends_its_form_and_the_redirect_after_it_is_a_get(
     site.route("/robots.txt", Reply.robots("User-agent: *\nAllow: /\n"))
     site.route("/submit", Reply(status=503), Reply.redirect("/done", status=302))
     site.route("/done", Reply.html("<p>thanks</p>"))
-    async with Fetcher(config_for(site)) as fetcher:
+    async with Fetcher(paced_config_for(site)) as fetcher:
         form = {"f.req": '[1,"a b"]'}
         fetched = await fetcher.fetch(site.url("/submit"), form=form, etag='"v1"')
     assert (fetched.content, fetched.redirects) == (b"<p>thanks</p>", (site.url("/done"),))
@@ -184,6 +162,6 @@ def test_fetch_many_keeps_input_order_and_returns_errors(site: LocalServer) -> N
     site.route("/a", Reply.html("a"))
     site.route("/b", Reply.html("b", status=404))
     urls = [site.url("/a"), "ftp://example.org/", site.url("/b"), site.url("/a")]
-    results = fetch_many(urls, config_for(site, respect_robots=False))
+    results = fetch_many(urls, paced_config_for(site, respect_robots=False))
     assert [getattr(r, "content", None) for r in results] == [b"a", None, None, b"a"]
     assert [getattr(r, "reason", None) for r in results[1:3]] == ["unsupported_scheme", "http_404"]

@@ -3,9 +3,9 @@ within the size cap and the total deadline; wrong content types are refused."""
 
 from __future__ import annotations
 
+import functools
 import time
 import tracemalloc
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,39 +13,22 @@ import pytest
 from fetchers import (
     BadResponse,
     DeadlineExceeded,
-    FetchConfig,
     Fetcher,
     TooLarge,
     UnsupportedContentType,
 )
+from tests import fetchhelpers
 from tests.httpfixture import LocalServer, Reply, zeros_compressed
 
 MIB = 1024 * 1024
 
 pytestmark = [pytest.mark.anyio, pytest.mark.network, pytest.mark.timeout(30)]
 
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def site() -> Iterator[LocalServer]:
-    with LocalServer() as server:
-        yield server
-
-
-def config_for(site: LocalServer, **overrides: Any) -> FetchConfig:
-    settings: dict[str, Any] = {
-        "delay_s": 0.01,
-        "backoff_base_s": 0.01,
-        "deadline_s": 5.0,
-        "max_body_bytes": 1 * MIB,
-        "respect_robots": False,
-    }
-    settings.update(overrides)
-    return FetchConfig(allow_hosts=(site.authority,), **settings)
+anyio_backend = fetchhelpers.anyio_backend  # fixtures: pytest finds them by these names
+site = fetchhelpers.site
+config_for = functools.partial(
+    fetchhelpers.config_for, max_body_bytes=1 * MIB, respect_robots=False
+)
 
 
 async def fetch_error(site: LocalServer, path: str, **overrides: Any) -> tuple[Exception, float]:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -24,20 +22,14 @@ from fetchers import (
     TransientHTTPStatus,
     UnsupportedContentType,
 )
+from tests import fetchhelpers
+from tests.fetchhelpers import config_for
 from tests.httpfixture import LocalServer, Reply
 
 pytestmark = [pytest.mark.anyio, pytest.mark.network, pytest.mark.timeout(30)]
 
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def site() -> Iterator[LocalServer]:
-    with LocalServer() as server:
-        yield server
+anyio_backend = fetchhelpers.anyio_backend  # fixtures: pytest finds them by these names
+site = fetchhelpers.site
 
 
 class Seen:
@@ -53,12 +45,6 @@ class Seen:
 
     def summary(self) -> list[tuple[str, str, int]]:
         return [(r.kind, r.url.rsplit("/", 1)[-1], r.status) for r in self.responses]
-
-
-def config_for(site: LocalServer, **overrides: Any) -> FetchConfig:
-    settings: dict[str, Any] = {"delay_s": 0.01, "backoff_base_s": 0.01, "deadline_s": 5.0}
-    settings |= {"allow_hosts": (site.authority,)} | overrides
-    return FetchConfig(**settings)
 
 
 async def observed(url: str, config: FetchConfig) -> tuple[Seen, object]:

@@ -4,46 +4,25 @@ per-host pacing (concurrency and start gaps), with hosts proceeding in parallel.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from typing import Any
 
 import anyio
 import pytest
 
 from fetchers import (
-    FetchConfig,
     Fetched,
     Fetcher,
     RobotsDisallowed,
     RobotsUnavailable,
     fetch_many,
 )
+from tests import fetchhelpers
+from tests.fetchhelpers import fetch, paced_config_for
 from tests.httpfixture import LocalServer, Reply
 
 pytestmark = [pytest.mark.anyio, pytest.mark.network, pytest.mark.timeout(30)]
 
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def site() -> Iterator[LocalServer]:
-    with LocalServer() as server:
-        yield server
-
-
-def config_for(*servers: LocalServer, **overrides: Any) -> FetchConfig:
-    settings: dict[str, Any] = {"delay_s": 0.05, "backoff_base_s": 0.01, "deadline_s": 5.0}
-    settings["allow_hosts"] = tuple(server.authority for server in servers)
-    settings.update(overrides)
-    return FetchConfig(**settings)
-
-
-async def fetch(site: LocalServer, path: str, **overrides: Any) -> Fetched:
-    async with Fetcher(config_for(site, **overrides)) as fetcher:
-        return await fetcher.fetch(site.url(path))
+anyio_backend = fetchhelpers.anyio_backend  # fixtures: pytest finds them by these names
+site = fetchhelpers.site
 
 
 async def test_user_agent_names_newsflow(site: LocalServer) -> None:
@@ -81,7 +60,7 @@ async def test_robots_404_allows_everything(site: LocalServer) -> None:
 async def test_robots_5xx_defers_the_host(site: LocalServer) -> None:
     site.route("/robots.txt", Reply(status=503))
     site.route("/page", Reply.html())
-    async with Fetcher(config_for(site)) as fetcher:
+    async with Fetcher(paced_config_for(site)) as fetcher:
         for _ in range(2):
             with pytest.raises(RobotsUnavailable) as caught:
                 await fetcher.fetch(site.url("/page"))
@@ -92,7 +71,7 @@ async def test_robots_5xx_defers_the_host(site: LocalServer) -> None:
 async def test_robots_is_fetched_once_per_origin(site: LocalServer) -> None:
     site.route("/a", Reply.html())
     site.route("/b", Reply.html())
-    async with Fetcher(config_for(site)) as fetcher:
+    async with Fetcher(paced_config_for(site)) as fetcher:
         await fetcher.fetch_all([site.url("/a"), site.url("/b"), site.url("/a")])
     assert site.paths().count("/robots.txt") == 1
 
@@ -101,7 +80,7 @@ async def test_robots_is_fetched_once_per_origin(site: LocalServer) -> None:
 async def test_crawl_delay_is_honoured(site: LocalServer) -> None:
     site.route("/robots.txt", Reply.robots("User-agent: *\nCrawl-delay: 0.3\n"))
     site.route("/", Reply.html())
-    async with Fetcher(config_for(site)) as fetcher:
+    async with Fetcher(paced_config_for(site)) as fetcher:
         await fetcher.fetch_all([site.url("/")] * 3)
     assert len(site.requests) == 4
     assert min(site.start_gaps("/")) >= 0.28
@@ -112,7 +91,7 @@ async def test_crawl_delay_is_capped(site: LocalServer) -> None:
     site.route("/robots.txt", Reply.robots("User-agent: *\nCrawl-delay: 3600\n"))
     site.route("/", Reply.html())
     started = time.monotonic()
-    async with Fetcher(config_for(site, crawl_delay_cap_s=0.2)) as fetcher:
+    async with Fetcher(paced_config_for(site, crawl_delay_cap_s=0.2)) as fetcher:
         await fetcher.fetch_all([site.url("/")] * 3)
     assert min(site.start_gaps("/")) >= 0.18
     assert time.monotonic() - started < 5.0  # uncapped, this would take two hours
@@ -124,7 +103,9 @@ async def test_one_host_never_exceeds_its_concurrency_or_delay(
     site: LocalServer, per_host: int
 ) -> None:
     site.route("/", Reply.html(delay_s=0.1))
-    config = config_for(site, per_host_concurrency=per_host, delay_s=0.05, respect_robots=False)
+    config = paced_config_for(
+        site, per_host_concurrency=per_host, delay_s=0.05, respect_robots=False
+    )
     async with Fetcher(config) as fetcher:
         results = await fetcher.fetch_all([site.url(f"/?n={n}") for n in range(20)])
     assert all(isinstance(result, Fetched) for result in results)
@@ -137,7 +118,7 @@ async def test_different_hosts_proceed_in_parallel() -> None:
     with LocalServer("127.0.0.1") as one, LocalServer("127.0.0.2") as two:
         for server in (one, two):
             server.route("/", Reply.html(delay_s=0.4))
-        config = config_for(one, two, respect_robots=False)
+        config = paced_config_for(one, two, respect_robots=False)
         results = await anyio.to_thread.run_sync(fetch_many, [one.url("/"), two.url("/")], config)
         assert all(isinstance(result, Fetched) for result in results)
         first, second = one.requests[0], two.requests[0]
