@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
+import ctypes.util
 import os
 import signal
 import threading
@@ -136,11 +138,28 @@ def _warm_up() -> None:
         parse_html(_WARM_UP_PAGE)
 
 
+def _die_with_parent(parent: int) -> None:
+    """A worker ends when the run that forked it does, even a SIGKILLed one; otherwise it
+    would wait on its queue forever, holding ~200 MiB (Linux; elsewhere a no-op)."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 def _worker_pool() -> ProcessPoolExecutor:
     global _pool
     if _pool is None:
         _warm_up()
-        _pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 2)
+        _pool = ProcessPoolExecutor(
+            max_workers=os.cpu_count() or 2,
+            initializer=_die_with_parent,
+            initargs=(os.getpid(),),
+        )
         atexit.register(_pool.shutdown, cancel_futures=True)
     return _pool
 

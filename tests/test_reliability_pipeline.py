@@ -8,6 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from tests.conftest import BIN, query, run_cli
@@ -75,8 +76,11 @@ def test_sigkill_mid_run_then_rerun_lands_every_article_exactly_once(
     while time.monotonic() < deadline and not (raw_store.exists() and any(raw_store.rglob("*.gz"))):
         time.sleep(0.05)
     time.sleep(0.5)  # somewhere inside the run, batches landed and more to come
+    workers = psutil.Process(run.pid).children(recursive=True)
     run.send_signal(signal.SIGKILL)
     run.wait(timeout=30)
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert workers and not alive, f"extraction workers outlived the killed run: {alive}"
     partial = query(warehouse, "SELECT count(*) FROM articles")[0][0]
     assert partial < 600, "the run finished before it was killed; the test proves nothing"
     assert partial % 50 == 0  # whole batches only: no partial rows
