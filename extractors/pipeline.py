@@ -84,10 +84,13 @@ def to_record(
 
 def extract_once(raw: RawDocument, cache: str | None) -> Extracted:
     """`extract`, or what it gave for the same bytes earlier in the run (`runcache`)."""
-    found = runcache.load(cache, raw)
+    if cache is None:
+        return extract(raw)
+    key = runcache.key(raw)  # hashes the whole page: once, for the lookup and the keeping
+    found = runcache.load(cache, key)
     if found is None:
         found = extract(raw)
-        runcache.keep(cache, raw, found)
+        runcache.keep(cache, key, found)
     return found
 
 

@@ -58,21 +58,21 @@ def key(raw: RawDocument) -> str:
     return digest.hexdigest()
 
 
-def load(folder: str | None, raw: RawDocument) -> Extracted | None:
+def load(folder: str | None, key: str) -> Extracted | None:
     if folder is None:
         return None
     try:
-        with open(Path(folder) / key(raw), "rb") as handle:
+        with open(Path(folder) / key, "rb") as handle:
             found = pickle.load(handle)
     except (OSError, pickle.PickleError, EOFError):
         return None
     return found if isinstance(found, Extracted) else None
 
 
-def keep(folder: str | None, raw: RawDocument, extracted: Extracted) -> None:
+def keep(folder: str | None, key: str, extracted: Extracted) -> None:
     if folder is None or not os.path.isdir(folder):
         return
-    target = Path(folder) / key(raw)
+    target = Path(folder) / key
     temp = target.with_suffix(f".{os.getpid()}.part")
     try:
         temp.write_bytes(pickle.dumps(extracted, protocol=pickle.HIGHEST_PROTOCOL))

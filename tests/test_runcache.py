@@ -33,7 +33,7 @@ def test_a_kept_extraction_is_read_back_instead_of_extracting(tmp_path: Path) ->
     raw = page()
     made = extract(raw)
     marked = replace(made, title="kept, not extracted again")
-    runcache.keep(str(tmp_path), raw, marked)
+    runcache.keep(str(tmp_path), runcache.key(raw), marked)
     record = process_document(raw, DEFAULT_RULES.load(), cache=str(tmp_path))
     assert record.title == "kept, not extracted again"  # type: ignore[union-attr]
     assert process_document(raw, DEFAULT_RULES.load()).title == made.title  # type: ignore[union-attr]
@@ -51,10 +51,12 @@ def test_with_a_cache_the_record_is_the_same_as_without(tmp_path: Path) -> None:
 
 def test_unreadable_or_missing_entries_mean_extracting_again(tmp_path: Path) -> None:
     raw = page()
-    assert runcache.load(str(tmp_path), raw) is None
+    assert runcache.load(str(tmp_path), runcache.key(raw)) is None
     (tmp_path / runcache.key(raw)).write_bytes(b"not a pickle")
-    assert runcache.load(str(tmp_path), raw) is None
-    runcache.keep(str(tmp_path / "gone"), raw, Extracted(lines=("x",)))  # no folder: no-op
+    assert runcache.load(str(tmp_path), runcache.key(raw)) is None
+    runcache.keep(
+        str(tmp_path / "gone"), runcache.key(raw), Extracted(lines=("x",))
+    )  # no folder: no-op
     assert not (tmp_path / "gone").exists()
 
 
