@@ -120,11 +120,26 @@ def comparison_lines(results: Results) -> list[str]:
         if wall is not None and cpu is not None:
             lines.append(f"{label:60s} {wall:5.2f}x wall  {cpu:5.2f}x CPU")
     lines += _after_run_line(results)
+    lines += _round_lines(results)
     share = prefect_share(results)
     if share is not None:
         lines.append(f"{'(4) Prefect share of the flow run wall time':60s} {share:6.1%}")
         lines.append(_prefect_parts(results.steps["prefect"].report))
     return lines
+
+
+def _round_lines(results: Results) -> list[str]:
+    runs = {name: steps for name, steps in results.rounds.items() if len(steps) > 1}
+    if not runs:
+        return []
+    parts = [
+        f"{name} " + ", ".join(f"{step.report['run_s']:.1f} s" for step in steps)
+        for name, steps in runs.items()
+    ]
+    return [
+        f"    (1) compares the fastest of {len(next(iter(runs.values())))} alternating "
+        f"runs: {'; '.join(parts)}"
+    ]
 
 
 def _prefect_parts(report: dict[str, float]) -> str:

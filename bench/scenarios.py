@@ -26,9 +26,18 @@ class Config:
 class Results:
     steps: dict[str, StepResult] = field(default_factory=dict)
     side_peaks: dict[str, TreePeaks] = field(default_factory=dict)  # servers beside a step
+    rounds: dict[str, list[StepResult]] = field(default_factory=dict)  # every run of a step
 
     def add(self, step: StepResult) -> StepResult:
         self.steps[step.name] = step
+        return step
+
+    def add_round(self, step: StepResult) -> StepResult:
+        """One of several runs of a step; `steps` keeps the fastest (see file_ingest)."""
+        self.rounds.setdefault(step.name, []).append(step)
+        fastest = self.steps.get(step.name)
+        if fastest is None or step.report["run_s"] < fastest.report["run_s"]:
+            self.steps[step.name] = step
         return step
 
 
@@ -54,11 +63,21 @@ def _linked(corpus: Path, folder: Path, count: int) -> Path:
     return folder
 
 
+# This VM's speed drifts by tens of percent within minutes, so (1) alternates its two steps
+# and compares the fastest run of each; every run is printed. Past this many pages a
+# second round would add 10 minutes, and drift matters less over a long run.
+ROUNDS = 2
+ROUNDS_UP_TO_PAGES = 5000
+
+
 def file_ingest(config: Config, pages: Path, results: Results) -> None:
     """(1) the pipeline against plain trafilatura, both over the same files."""
-    results.add(run_step("plain", "plain", str(pages), "newsflow"))
+    rounds = ROUNDS if config.pages <= ROUNDS_UP_TO_PAGES else 1
+    for n in range(rounds):
+        results.add_round(run_step("plain", "plain", str(pages), "newsflow"))
+        warehouse = _warehouse(config, f"files-{n}")
+        results.add_round(run_step("ingest", "ingest", str(pages), warehouse))
     results.add(run_step("plain-default", "plain", str(pages), "default"))
-    results.add(run_step("ingest", "ingest", str(pages), _warehouse(config, "files")))
     results.add(run_step("stages", "stages", str(pages)))
 
 

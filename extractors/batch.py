@@ -125,14 +125,21 @@ def _learned_for(raw: RawDocument, spec: RulesSpec, learned: Learned) -> frozens
 
 
 _pool: ProcessPoolExecutor | None = None
-_WARM_UP_PAGE = "<html><body><article><p>Officials said talks resumed.</p></article></body></html>"
+# Long enough for trafilatura's first pass to be strong (extractors/html.py), so the
+# warm-up does not run the full cascade: jusText's stoplists (0.4 s) load only in a worker
+# that meets a weak page, not in every run before the fork.
+_WARM_UP_PAGE = (
+    "<html><head><title>Talks resume</title></head><body><article><h1>Talks resume</h1>"
+    + "<p>Officials said talks resumed in the capital after a week of delays.</p>" * 20
+    + "</article><footer>Contact us</footer></body></html>"
+)
 
 
 def _warm_up() -> None:
     """Load, before forking, what every worker would otherwise load on its first document:
-    the language model (0.9 s of CPU here), the rule set (0.2 s), trafilatura's lazy set-up
-    (0.2 s). Forked workers inherit it and share those pages (issue 7)."""
-    DEFAULT_RULES.load().plan_for(None)  # with the index of its patterns (0.3 s)
+    the rule set's plan, the language model, trafilatura's lazy set-up. Forked workers
+    inherit it and share those pages (issue 7)."""
+    DEFAULT_RULES.load().plan_for(None)  # with the index of its patterns
     detect_language("the language model is loaded once, before the workers start")
     with contextlib.suppress(ExtractionError):
         parse_html(_WARM_UP_PAGE)

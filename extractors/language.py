@@ -16,9 +16,9 @@ _SAMPLE_CHARS = 1500
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from extractors.langid_model import identifier  # numpy and the model: on first use
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return identifier()
 
 
 def detect_language(text: str) -> str | None:

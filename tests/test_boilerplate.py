@@ -473,6 +473,47 @@ def test_normalise_line() -> None:
     assert normalise_line("Ｆｕｌｌｗｉｄｔｈ\u00a0text!") == "fullwidth text"
 
 
+TRICKY_LINES = [
+    "  « Also  READ » … ",
+    "Ｆｕｌｌｗｉｄｔｈ\u00a0text!",
+    "STRASSE und Straße",  # casefold makes ß "ss"
+    "ﬁnal ofﬁce hours",  # NFKC undoes the ligatures
+    "Cafe\u0301 du matin",  # a combining accent NFKC joins to its letter
+    "\u0301leading mark, then text",
+    "Подписывайтесь на наш Telegram-канал!",
+    "\t tabs\tand\u2003em spaces \u00a0",
+    "***Subscribe***",
+]
+
+
+@pytest.mark.parametrize("line", TRICKY_LINES)
+def test_the_template_prefilter_finds_every_line_it_must(line: str) -> None:
+    from extractors.boilerplate.templates import may_hold_any
+
+    text = "\n".join(["Ａ first line.", line, "ÉCOLE last line"])
+    assert may_hold_any({normalise_line(line)}, text)
+    assert may_hold_any({"unrelated", normalise_line(line)}, line)
+
+
+def test_the_template_prefilter_rules_out_texts_without_the_line() -> None:
+    from extractors.boilerplate.templates import may_hold_any
+
+    texts = ["Officials said talks resumed.", "Subscribe to our newsletter today"]
+    assert not any(may_hold_any({"also read", "follow us on telegram"}, text) for text in texts)
+
+
+def test_the_template_prefilter_agrees_on_generated_pages() -> None:
+    from bench.pages import page_html
+    from extractors.boilerplate.templates import may_hold_any
+    from extractors.html import parse_html
+
+    for index in range(40):
+        lines = parse_html(page_html(index)).lines
+        text = "\n".join(lines)
+        keys = {normalise_line(line) for line in lines}
+        assert all(may_hold_any({key}, text) for key in keys)
+
+
 # --- the labelled evaluation set -------------------------------------------------------------
 
 

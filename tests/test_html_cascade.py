@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 import trafilatura
+from lxml.etree import tostring
 from trafilatura.utils import load_html
 
 from bench.pages import OUTLETS, page_html
@@ -69,3 +70,32 @@ def test_a_whole_page_dump_gets_the_full_cascade(wrapper: str) -> None:
     lines = body_lines(html)
     assert lines == [line for line in full_cascade_lines(html) if line != "Talks"]
     assert not any("Section" in line for line in lines)
+
+
+def _stock_tree(html: str) -> object:
+    # lxml.html's own parser set-up, with its Python class lookup (what trafilatura ships).
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(
+        collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True
+    )
+    return lxml.html.fromstring(html, parser=parser)
+
+
+@pytest.mark.parametrize("index", range(0, 120, 7))
+def test_the_c_class_lookup_extracts_what_lxml_html_does(index: int) -> None:
+    """extractors/html.py gives trafilatura's parser a C class lookup; same output."""
+    html = page_html(index)
+    stock_tree = _stock_tree(html)
+    assert type(stock_tree.find(".//body")).__name__ == "HtmlElement"
+    assert type(load_html(html)).__name__ == "HtmlElement"
+    options = {"url": URL, "include_comments": False, "with_metadata": True}
+    ours = trafilatura.bare_extraction(load_html(html), **options)
+    stock = trafilatura.bare_extraction(stock_tree, **options)
+    assert ours is not None and stock is not None
+    trees = {"body", "commentsbody"}  # elements: compared by their serialisation
+    assert {k: v for k, v in ours.as_dict().items() if k not in trees} == {
+        k: v for k, v in stock.as_dict().items() if k not in trees
+    }
+    assert tostring(ours.body) == tostring(stock.body)
+    assert parse_html(html, URL).lines  # and newsflow's own path gives a body

@@ -76,18 +76,26 @@ def _upsert_articles(
     con: duckdb.DuckDBPyConnection, run_id: str, records: Sequence[ArticleRecord]
 ) -> tuple[set[str], set[str], set[str]]:
     con.register("batch_articles", article_table(records, run_id))
-    known = dict(
-        con.execute(
-            "SELECT a.article_id, a.record_hash = b.record_hash FROM articles a "
-            "JOIN batch_articles b USING (article_id)"
-        ).fetchall()
-    )
-    con.execute(_KEEP_EARLIER_VERSIONS)
+    known = con.execute(
+        "SELECT a.article_id, a.record_hash = b.record_hash, a.content_hash = b.content_hash "
+        "FROM articles a JOIN batch_articles b USING (article_id)"
+    ).fetchall()
+    _keep_earlier_versions(con, sorted(article_id for article_id, _, same in known if not same))
     con.execute(_ARTICLE_UPSERT)
     con.unregister("batch_articles")
     ids = {record.article_id for record in records}
-    unchanged = {article_id for article_id, same in known.items() if same}
-    return ids - set(known), set(known) - unchanged, unchanged
+    unchanged = {article_id for article_id, same, _ in known if same}
+    existing = {article_id for article_id, _, _ in known}
+    return ids - existing, existing - unchanged, unchanged
+
+
+def _keep_earlier_versions(con: duckdb.DuckDBPyConnection, changed: Sequence[str]) -> None:
+    # Only when some text changed: this reads stored bodies, and a join on every batch
+    # read the whole table's (150 ms and 90 MB of buffers per batch at 20,000 articles).
+    if changed:
+        _register_keys(con, "changed_texts", changed)
+        con.execute(_KEEP_EARLIER_VERSIONS)
+        con.unregister("changed_texts")
 
 
 _UPDATED_COLUMNS = [
@@ -123,7 +131,7 @@ _KEEP_EARLIER_VERSIONS = (
     "a.published_at, a.body, a.word_count, a.content_hash, a.document_id, "
     "a.extractor_version, a.rules_version, a.run_id, a.ingested_at, a.updated_at, "
     "now(), b.run_id FROM articles a JOIN batch_articles b USING (article_id) "
-    "WHERE a.content_hash <> b.content_hash"
+    "WHERE a.article_id IN (SELECT key FROM changed_texts)"
 )
 
 
