@@ -220,6 +220,14 @@ def submit_batch(
     )
 
 
+def extract_in_process(
+    raws: Sequence[RawDocument], spec: RulesSpec = DEFAULT_RULES, learned: Learned = None
+) -> list[Result]:
+    """Results in input order, here: for pages the run cache holds, where only cleaning is
+    left to do and shipping them to workers would cost more than it saves."""
+    return _process_chunk(raws, spec, DEFAULT_DEADLINE_S, learned, runcache.current())
+
+
 def extract_batch(
     raws: Sequence[RawDocument],
     spec: RulesSpec = DEFAULT_RULES,

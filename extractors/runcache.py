@@ -58,6 +58,11 @@ def key(raw: RawDocument) -> str:
     return digest.hexdigest()
 
 
+def holds(folder: str | None, raw: RawDocument) -> bool:
+    """Whether this run already extracted `raw` (cleaning it again then costs little)."""
+    return folder is not None and os.path.exists(Path(folder) / key(raw))
+
+
 def load(folder: str | None, key: str) -> Extracted | None:
     if folder is None:
         return None

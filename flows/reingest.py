@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
+from extractors import runcache
 from extractors.batch import (
     DEFAULT_RULES,
     PendingBatch,
@@ -68,23 +69,27 @@ def run_reingest(
         start_run(con, run_id, "reingest-source", mode, {"source_id": source_id}, versions())
         rows = stored_rows(con, source_id)
     rules = rules_for_run(rules, warehouse)  # newsflow.toml's rules, the learned templates
-    results = extract_stored(rows, warehouse, source_id, rules)
-    records = [r for r in results if isinstance(r, ArticleRecord)]
-    failures = [r for r in results if isinstance(r, Failure)]
-    with writing(warehouse) as con:
-        counts, removed = replace_source(con, run_id, source_id, records, failures)
-    counts = after_relearning(counts, relearn_after_run(warehouse, run_id, rules, [source_id]))
+    with runcache.kept_for_run():  # re-cleaning after re-learning reads, not re-extracts
+        results = extract_stored(rows, warehouse, source_id, rules)
+        records = [r for r in results if isinstance(r, ArticleRecord)]
+        failures = [r for r in results if isinstance(r, Failure)]
+        with writing(warehouse) as con:
+            counts, removed = replace_source(con, run_id, source_id, records, failures)
+        removals = sum(len(r.removals) for r in records)
+        del results, records  # landed: only their counts are needed from here on
+        release_workers()  # re-cleaning runs here, the index build in DuckDB
+        relearned = relearn_after_run(warehouse, run_id, rules, [source_id])
+    counts = after_relearning(counts, relearned)
     with writing(warehouse) as con:
         totals = RunTotals(
             len(rows),
             counts.articles_new,
             counts.articles_updated,
             counts.articles_unchanged,
-            sum(len(r.removals) for r in records),
+            removals,
             len(failures),
         )
         finish_run(con, run_id, totals)
-    release_workers()  # their memory is better left to the end-of-run index build
     after_run(warehouse)  # search index, views and read snapshot, once per run
     return ReingestSummary(
         run_id,

@@ -98,13 +98,15 @@ def land(
 
 def finish(warehouse: str, summary: RunSummary, error: str | None) -> None:
     close_session(warehouse)
+    # The workers' memory goes before the end-of-run work (re-cleaning reads the run's
+    # extractions; the index build is DuckDB's): they would only sit beside it.
+    release_workers()
     if error is None:  # learn the sources' templates again; older articles may change
         moved = relearn_after_run(warehouse, summary.run_id).updated_earlier
         summary = replace(summary, articles_updated=summary.articles_updated + moved)
     fields = {name: value for name, value in asdict(summary).items() if name in _TOTALS}
     with writing(warehouse) as con:
         finish_run(con, summary.run_id, RunTotals(**fields), error)
-    release_workers()  # their memory is better left to the end-of-run index build
     after_run(warehouse)  # search index, views and read snapshot, once per run
 
 

@@ -16,8 +16,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from extractors.batch import DEFAULT_RULES, Result, RulesSpec, extract_batch
-from extractors.records import ArticleRecord, Failure
+from extractors import runcache
+from extractors.batch import DEFAULT_RULES, Result, RulesSpec, extract_batch, extract_in_process
+from extractors.records import ArticleRecord, Failure, RawDocument
 from extractors.rulesconfig import configured_spec
 from flows.pipeline import configured_batch_size
 from warehouse import rawstore
@@ -107,8 +108,20 @@ def _extract_again(
     root, size, results = rawstore.raw_root(warehouse), configured_batch_size(), []
     for start in range(0, len(rows), size):
         documents, missing = load_documents(root, rows[start : start + size])
-        results += [*missing, *extract_batch(documents, spec)]
+        results += [*missing, *_cleaned_again(documents, spec)]
     return results
+
+
+def _cleaned_again(documents: Sequence[RawDocument], spec: RulesSpec) -> list[Result]:
+    """In input order. Pages this run extracted are only cleaned again, here; the others
+    (articles of earlier runs) go to the extraction workers. The run has let its workers
+    go by now: forking them again is worth it only for real extraction (issue 7)."""
+    cache = runcache.current()
+    held = [runcache.holds(cache, document) for document in documents]
+    here = iter(extract_in_process([d for d, h in zip(documents, held, strict=True) if h], spec))
+    workers = [d for d, h in zip(documents, held, strict=True) if not h]
+    there = iter(extract_batch(workers, spec) if workers else [])
+    return [next(here) if is_held else next(there) for is_held in held]
 
 
 def after_relearning(counts: BatchCounts, relearned: Relearned) -> BatchCounts:

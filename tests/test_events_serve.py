@@ -86,7 +86,11 @@ def test_reingest_event_runs_for_that_source_only(served: Served) -> None:
     assert run["parameters"] == {"source_id": "seeds", "warehouse": str(served.warehouse)}
     assert stale_count(served.warehouse, "seeds") == 0
     assert rows(served.warehouse, SOURCE_ROWS, ["wire"]) == wire_before
-    occurred = parse_time(served.events("newsflow.source.reingest-requested")[0]["occurred"])
+    # The server stores events apart from acting on them: the run may finish first.
+    requested = wait_for(
+        "the stored event", lambda: served.events("newsflow.source.reingest-requested"), 30
+    )
+    occurred = parse_time(requested[0]["occurred"])
     created, started = parse_time(run["created"]), parse_time(run["start_time"])
     print(
         f"\nevent to run start: {(started - occurred).total_seconds():.1f} s "

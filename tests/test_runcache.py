@@ -68,3 +68,23 @@ def test_the_folder_lives_as_long_as_the_run() -> None:
             assert inner == folder
         assert Path(folder).is_dir()
     assert runcache.current() is None and not Path(folder).exists()
+
+
+def test_re_cleaning_reads_held_pages_here_and_sends_the_rest_to_workers() -> None:
+    """flows/templates._cleaned_again: order kept; a held page is not extracted again."""
+    from extractors.batch import IN_PROCESS_BELOW, release_workers
+    from flows.templates import _cleaned_again
+
+    raws = [page(index) for index in range(60)]
+    held = set(range(0, 60, 4))
+    assert len(raws) - len(held) >= IN_PROCESS_BELOW  # the rest really go to the workers
+    with runcache.kept_for_run() as folder:
+        for index in held:
+            marked = replace(extract(raws[index]), title=f"kept {index}")
+            runcache.keep(folder, runcache.key(raws[index]), marked)
+        assert all(runcache.holds(folder, raws[i]) == (i in held) for i in range(60))
+        results = _cleaned_again(raws, DEFAULT_RULES)
+    release_workers()
+    titles = [r.title for r in results]  # type: ignore[union-attr]
+    assert [r.url for r in results] == [raw.url for raw in raws]
+    assert all((titles[i] == f"kept {i}") == (i in held) for i in range(60))
