@@ -1,11 +1,11 @@
-"""py3langid's model, kept decompressed in the user's cache so a run does not unpack it.
+"""py3langid's model, kept unpacked in the user's cache so a run does not unpack it.
 
-The model ships as an xz-compressed npz of 65 MB; unpacking it took 0.4 s of every run,
-before the extraction workers could fork (issue 7). The first run writes the unpacked npz
-to the user cache (`extractors/usercache.py`), named after the model file's size and
-mtime and py3langid's version; later runs read it in a quarter of the time. Any problem
-with the cache (unwritable, torn, another layout) falls back to py3langid's own loader:
-the cache can cost nothing but disk.
+The model ships as a 4.4 MB xz file holding a 68 MB npz; unpacking it took 0.4 s of every
+run, before the extraction workers could fork (issue 7). The first run writes the npz to
+the user cache (`extractors/usercache.py`), named after the packed file's size and mtime
+and py3langid's version, and removes older copies; later runs read it in a quarter of the
+time. Any problem with the cache (none, unwritable, a torn file) falls back to py3langid's
+own loader: the cache can cost nothing but disk.
 """
 
 from __future__ import annotations
@@ -31,24 +31,37 @@ def identifier() -> LanguageIdentifier:
     """py3langid's identifier with its bundled model and normalised probabilities."""
     cached = cached_model()
     if cached is not None:
-        with contextlib.suppress(Exception):  # a torn or foreign file: the stock loader
+        try:
             return _from_model(_read(cached))
+        except Exception:  # a torn or foreign file: gone, so the next run unpacks again
+            cached.unlink(missing_ok=True)
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def cached_model() -> Path | None:
     """The unpacked model in the cache, written now if missing; None if it cannot be."""
-    packed = MODEL_DIR / MODEL_FILE
+    folder, packed = cache_dir(), MODEL_DIR / MODEL_FILE
+    if folder is None:
+        return None
     stat = packed.stat()
-    target = cache_dir() / f"langid-{version('py3langid')}-{stat.st_size}-{stat.st_mtime_ns}.npz"
+    target = folder / f"langid-{version('py3langid')}-{stat.st_size}-{stat.st_mtime_ns}.npz"
     if target.exists():
         return target
     with contextlib.suppress(OSError, lzma.LZMAError):
-        return _unpack(packed, target)
+        _unpack(packed, target)
+        _remove_older(target)
+        return target
     return None
 
 
-def _unpack(packed: Path, target: Path) -> Path:
+def _remove_older(kept: Path) -> None:
+    # Each new install of py3langid (a fresh venv) makes a new name; 68 MB each.
+    for older in kept.parent.glob("langid-*.npz"):
+        if older != kept:
+            older.unlink(missing_ok=True)
+
+
+def _unpack(packed: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = temporary_for(target)
     try:
@@ -57,7 +70,6 @@ def _unpack(packed: Path, target: Path) -> Path:
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
-    return target
 
 
 def _read(path: Path) -> Model:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -18,21 +19,29 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def cache_dir() -> Path:
+def cache_dir() -> Path | None:
+    """The folder, or None when there is none to be had (no HOME, say): no caching then."""
     configured = os.environ.get("NEWSFLOW_CACHE_DIR")
     if configured:
         return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    try:
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    except RuntimeError:  # no HOME and no passwd entry for this uid (some containers)
+        return None
     return Path(base) / "newsflow"
 
 
 def temporary_for(target: Path) -> Path:
-    return target.with_name(f"{target.name}.{os.getpid()}.part")
+    # Per process and thread: two first uses at once must not write into one file.
+    return target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.part")
 
 
 def pickled(name: str, kind: type[T], build: Callable[[], T]) -> T:
     """The object cached as `name`, else `build()` (cached for next time if possible)."""
-    target = cache_dir() / name
+    folder = cache_dir()
+    if folder is None:
+        return build()
+    target = folder / name
     with contextlib.suppress(Exception):  # missing, torn or from another layout: rebuild
         with open(target, "rb") as handle:
             found = pickle.load(handle)

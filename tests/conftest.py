@@ -17,12 +17,20 @@ SEEDS = REPO / "seeds"
 BIN = Path(sys.executable).parent
 
 
+@pytest.fixture(scope="session")
+def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("user-cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test sees the developer's warehouse, Prefect server or proxies."""
+def _isolated_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, _session_cache: Path
+) -> None:
+    """No test sees the developer's warehouse, Prefect server, proxies or user cache."""
     for name in ("NEWSFLOW_WAREHOUSE", "NEWSFLOW_MODE", "PREFECT_API_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NEWSFLOW_LOCK_TIMEOUT", "20")
+    monkeypatch.setenv("NEWSFLOW_CACHE_DIR", str(_session_cache))
 
 
 @pytest.fixture

@@ -87,3 +87,30 @@ def test_a_changed_body_is_found_by_its_new_words(warehouse: Path, tmp_path: Pat
     ingest(warehouse, write_folder(folder, [changed]))
     assert [hit[1] for hit in search(warehouse, "armistice")] == [WIRE[0].title]
     assert search(warehouse, "ceasefire") == []
+
+
+def test_an_index_too_big_for_the_writer_limit_is_built_without_it(ingested: Path) -> None:
+    """warehouse/search.py: an OutOfMemory under the writer's limit retries unlimited."""
+    import contextlib
+
+    import duckdb
+    import pytest
+
+    from warehouse.connection import maintaining
+    from warehouse.search import _BUILD_INDEX, load_fts, refresh_search_index
+
+    with maintaining(ingested) as con:
+        con.execute("UPDATE articles SET title = coalesce(title, '') || ' updated'")
+        con.execute("UPDATE articles SET record_hash = md5(title || body)")
+        con.execute("SET memory_limit = '2MB'")
+        limited = con.execute("SELECT current_setting('memory_limit')").fetchone()
+        load_fts(con)
+        with pytest.raises(duckdb.OutOfMemoryException):  # the limit really is too small
+            con.execute(_BUILD_INDEX)
+        with contextlib.suppress(duckdb.Error):  # that statement's own transaction
+            con.execute("ROLLBACK")
+        assert refresh_search_index(con)
+        after = con.execute("SELECT current_setting('memory_limit')").fetchone()
+        hits = con.execute("SELECT count(*) FROM search_articles('updated')").fetchone()
+    assert limited and after and limited[0] != after[0]
+    assert hits and hits[0] == 5

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.errors import WarehouseBusy, WarehouseMissing
+from warehouse.errors import WarehouseBusy, WarehouseError, WarehouseMissing
 from warehouse.migrations import migrate
 from warehouse.snapshot import refuse_snapshot
 from warehouse.views import refresh_views
@@ -108,7 +108,11 @@ def _prepare(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
 def _prepare_writer(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     limit = os.environ.get("NEWSFLOW_WRITER_MEMORY", WRITER_MEMORY_LIMIT)
-    con.execute("SET memory_limit = $limit", {"limit": limit})
+    try:
+        con.execute("SET memory_limit = $limit", {"limit": limit})
+    except duckdb.Error as error:
+        reason = str(error).strip().splitlines()[0]
+        raise WarehouseError(f"NEWSFLOW_WRITER_MEMORY={limit!r}: {reason}") from None
     return _prepare(con)
 
 
@@ -120,8 +124,9 @@ def writing(path: Path | str, timeout: float | None = None) -> Iterator[duckdb.D
     path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + (lock_timeout() if timeout is None else timeout)
     with _process_lock(path, deadline):
-        con = _prepare_writer(_connect(path, deadline, read_only=False))
+        con = _connect(path, deadline, read_only=False)
         try:
+            _prepare_writer(con)
             migrate(con)
             refresh_views(con)
             con.execute("BEGIN TRANSACTION")
@@ -143,8 +148,9 @@ def maintaining(
     refuse_snapshot(path)
     deadline = time.monotonic() + (lock_timeout() if timeout is None else timeout)
     with _process_lock(path, deadline):
-        con = _prepare_writer(_connect(path, deadline, read_only=False))
+        con = _connect(path, deadline, read_only=False)
         try:
+            _prepare_writer(con)
             migrate(con)
             yield con
         finally:

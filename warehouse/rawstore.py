@@ -36,9 +36,12 @@ def store(root: Path, sha256_hex: str, content: bytes) -> str:
         # this function's time); the same bytes always make the same file, so two writers
         # racing to one target both leave the right content.
         temp = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.part")
-        with open(temp, "wb") as handle:
-            handle.write(gzip.compress(content, compresslevel=RAW_GZIP_LEVEL, mtime=0))
-        os.replace(temp, target)
+        try:
+            with open(temp, "wb") as handle:
+                handle.write(gzip.compress(content, compresslevel=RAW_GZIP_LEVEL, mtime=0))
+            os.replace(temp, target)
+        finally:
+            temp.unlink(missing_ok=True)  # after a failed write; gone already otherwise
     return relative
 
 

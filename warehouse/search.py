@@ -66,6 +66,25 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection) -> bool:
     if fingerprint == _built_from(con) and _index_exists(con):
         return False
     load_fts(con)
+    try:
+        _rebuild_in_transaction(con, count, fingerprint)
+    except duckdb.OutOfMemoryException:
+        # The writer's memory limit (warehouse/connection.py) bounds a run's peak; an index
+        # too big to build under it is still built, with DuckDB's own default.
+        _lift_memory_limit(con)
+        _rebuild_in_transaction(con, count, fingerprint)
+    return True
+
+
+def _lift_memory_limit(con: duckdb.DuckDBPyConnection) -> None:
+    # RESET alone changes the setting but not the buffer pool's limit (duckdb 1.5.5);
+    # setting the default it reports back does both.
+    con.execute("RESET memory_limit")
+    row = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    con.execute("SET memory_limit = $limit", {"limit": row[0] if row else "80%"})
+
+
+def _rebuild_in_transaction(con: duckdb.DuckDBPyConnection, count: int, fingerprint: str) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         _rebuild(con, count, fingerprint)
@@ -74,7 +93,6 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection) -> bool:
         with contextlib.suppress(duckdb.Error):  # keep the original error
             con.execute("ROLLBACK")
         raise
-    return True
 
 
 def _rebuild(con: duckdb.DuckDBPyConnection, count: int, fingerprint: str) -> None:

@@ -117,10 +117,11 @@ def articles_with_lines(
     # body of the source in one hash table (300 MB at 20,000 articles, issue 7).
     cursor = con.execute(
         "SELECT a.article_id, a.body, m.texts FROM articles a LEFT JOIN ("
-        "  SELECT article_id, list(text) AS texts FROM removals WHERE rule = ? "
+        "  SELECT article_id, list(text) AS texts FROM removals WHERE rule = $rule "
+        "  AND article_id IN (SELECT article_id FROM articles WHERE source_id = $source) "
         "  GROUP BY article_id) m USING (article_id) "
-        "WHERE a.source_id = ?",
-        [LEARNED_RULE, source_id],
+        "WHERE a.source_id = $source",
+        {"rule": LEARNED_RULE, "source": source_id},
     )
     found: list[str] = []
     # A chunk of bodies at a time: a source's whole text never sits in memory at once.

@@ -65,14 +65,21 @@ def build_plan(rules: tuple[Rule, ...]) -> Plan:
     Analysing the patterns took 0.4 s of every run before its workers forked (issue 7);
     reading the plan back from the user cache takes a fifth of that.
     """
-    return pickled(f"plan-{plan_key(rules)}.pickle", Plan, lambda: Plan(rules))
+    key = plan_key(rules)
+    if key is None:
+        return Plan(rules)
+    return pickled(f"plan-{key}.pickle", Plan, lambda: Plan(rules))
 
 
-def plan_key(rules: tuple[Rule, ...]) -> str:
-    """Names the rules (every field, patterns with their flags) and the code that plans."""
+def plan_key(rules: tuple[Rule, ...]) -> str | None:
+    """Names the rules (every field, patterns with their flags) and the code that plans;
+    None where that code cannot be read (an install without sources): no caching then."""
+    modules = sorted(Path(__file__).parent.glob("*.py"))
+    if not modules:
+        return None
     digest = hashlib.sha256(json.dumps(_canonical(rules)).encode())
     digest.update(sys.version.encode())
-    for module in sorted(Path(__file__).parent.glob("*.py")):
+    for module in modules:
         digest.update(module.read_bytes())
     return digest.hexdigest()[:32]
 

@@ -73,8 +73,7 @@ def may_be_template(normalised: str) -> bool:
 
 def normalise_line(line: str) -> str:
     """Casefolded, NFKC, single-spaced and without punctuation at the ends: a template key."""
-    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", line).casefold())
-    text = " ".join(text.split())  # what `\s+` -> " " and strip() did, faster
+    text = _fold(line)
     start, end = 0, len(text)
     while start < end and _is_edge_noise(text[start]):
         start += 1
@@ -92,9 +91,15 @@ def may_hold_any(normalised: Collection[str], text: str) -> bool:
     line's ends. One fold of the text and a few substring searches cost a fraction of
     normalising each line (issue 7: scanning a source's articles after a template change).
     """
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    folded = " ".join(folded.split())
+    folded = _fold(text)
     return any(line in folded for line in normalised)
+
+
+def _fold(text: str) -> str:
+    """Casefolded, NFKC, single-spaced: one definition, for `normalise_line` and the
+    prefilter alike (the prefilter is sound only while both fold the same way)."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return " ".join(folded.split())  # what `\s+` -> " " and strip() did, faster
 
 
 def _is_edge_noise(char: str) -> bool:
