@@ -15,7 +15,9 @@ from tests.conftest import REPO, query, run_cli
 # A long run in another process: a batch every 0.3 s on one held session, for 40 batches.
 LONG_RUN = """
 import sys, time
+from warehouse import session as sessions
 from warehouse.session import close_session, session_for
+sessions.REOPEN_AFTER_BATCHES = 1000  # only a waiting writer may make it let go here
 session = session_for(sys.argv[1])
 for batch in range(40):
     with session.batch() as con:
@@ -80,3 +82,25 @@ def test_a_session_batch_that_fails_rolls_back_and_reopens(warehouse: Path) -> N
         assert con.execute("SELECT count(*) FROM articles").fetchone() == (1,)
     close_session(warehouse)
     assert query(warehouse, "SELECT count(*) FROM articles") == [(1,)]
+
+
+def test_the_session_reopens_after_a_number_of_batches(warehouse: Path) -> None:
+    """DuckDB gives back the memory it kept only when the database closes."""
+    from warehouse.session import REOPEN_AFTER_BATCHES, close_session, session_for
+
+    warehouse.parent.mkdir(parents=True)
+    session = session_for(warehouse)
+    try:
+        for batch in range(REOPEN_AFTER_BATCHES):
+            with session.batch() as con:
+                con.execute(
+                    "INSERT INTO runs (run_id, flow, mode, status, started_at) "
+                    "VALUES (?, 'hold', 'local', 'completed', now())",
+                    [f"hold-{batch}"],
+                )
+            assert session.is_open == (batch < REOPEN_AFTER_BATCHES - 1)
+        with session.batch() as con:  # opens again
+            assert session.is_open
+    finally:
+        close_session(warehouse)
+    assert query(warehouse, "SELECT count(*) FROM runs") == [(REOPEN_AFTER_BATCHES,)]
