@@ -210,7 +210,7 @@ def submit_batch(
     """
     cache = runcache.current()  # passed along: a worker forked earlier has not seen it
     if len(raws) < IN_PROCESS_BELOW:
-        return PendingBatch([_completed(_process_chunk(raws, spec, deadline_s, learned, cache))])
+        return PendingBatch([_completed(extract_in_process(raws, spec, learned, deadline_s))])
     workers = os.cpu_count() or 2
     size = max(1, -(-len(raws) // (workers * 4)))
     chunks = [raws[i : i + size] for i in range(0, len(raws), size)]
@@ -221,11 +221,14 @@ def submit_batch(
 
 
 def extract_in_process(
-    raws: Sequence[RawDocument], spec: RulesSpec = DEFAULT_RULES, learned: Learned = None
+    raws: Sequence[RawDocument],
+    spec: RulesSpec = DEFAULT_RULES,
+    learned: Learned = None,
+    deadline_s: float = DEFAULT_DEADLINE_S,
 ) -> list[Result]:
-    """Results in input order, here: for pages the run cache holds, where only cleaning is
-    left to do and shipping them to workers would cost more than it saves."""
-    return _process_chunk(raws, spec, DEFAULT_DEADLINE_S, learned, runcache.current())
+    """Results in input order, here: for small batches, and for pages the run cache holds
+    (only cleaning is left), where shipping them to workers would cost more than it saves."""
+    return _process_chunk(raws, spec, deadline_s, learned, runcache.current())
 
 
 def extract_batch(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import lzma
-import os
 import shutil
 from importlib.metadata import version
 from pathlib import Path
@@ -22,7 +21,8 @@ import numpy as np
 from py3langid import modelio
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-from extractors.usercache import cache_dir, temporary_for
+from extractors.atomic import replacing
+from extractors.usercache import cache_dir
 
 Model = tuple[Any, Any, list[str], Any, Any, list[Any]]
 
@@ -63,13 +63,8 @@ def _remove_older(kept: Path) -> None:
 
 def _unpack(packed: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    temp = temporary_for(target)
-    try:
-        with lzma.open(packed) as source, open(temp, "wb") as out:
-            shutil.copyfileobj(source, out, 1 << 20)
-        os.replace(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)
+    with replacing(target) as temp, lzma.open(packed) as source, open(temp, "wb") as out:
+        shutil.copyfileobj(source, out, 1 << 20)
 
 
 def _read(path: Path) -> Model:

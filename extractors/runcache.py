@@ -12,6 +12,7 @@ worker that cannot reach the folder (another machine) just extracts again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -21,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from extractors.atomic import replacing
 from extractors.records import Extracted, RawDocument
 from extractors.versions import EXTRACTOR_VERSION
 
@@ -77,10 +79,7 @@ def load(folder: str | None, key: str) -> Extracted | None:
 def keep(folder: str | None, key: str, extracted: Extracted) -> None:
     if folder is None or not os.path.isdir(folder):
         return
-    target = Path(folder) / key
-    temp = target.with_suffix(f".{os.getpid()}.part")
-    try:
-        temp.write_bytes(pickle.dumps(extracted, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temp, target)
-    except OSError:  # a full disk costs a second extraction later, nothing else
-        temp.unlink(missing_ok=True)
+    data = pickle.dumps(extracted, protocol=pickle.HIGHEST_PROTOCOL)
+    # A full disk costs a second extraction later, nothing else.
+    with contextlib.suppress(OSError), replacing(Path(folder) / key) as temp:
+        temp.write_bytes(data)

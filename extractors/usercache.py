@@ -11,10 +11,11 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
+
+from extractors.atomic import replacing
 
 T = TypeVar("T")
 
@@ -29,11 +30,6 @@ def cache_dir() -> Path | None:
     except RuntimeError:  # no HOME and no passwd entry for this uid (some containers)
         return None
     return Path(base) / "newsflow"
-
-
-def temporary_for(target: Path) -> Path:
-    # Per process and thread: two first uses at once must not write into one file.
-    return target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.part")
 
 
 def pickled(name: str, kind: type[T], build: Callable[[], T]) -> T:
@@ -55,9 +51,5 @@ def pickled(name: str, kind: type[T], build: Callable[[], T]) -> T:
 
 def _write(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    temp = temporary_for(target)
-    try:
+    with replacing(target) as temp:
         temp.write_bytes(data)
-        os.replace(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)

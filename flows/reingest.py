@@ -90,7 +90,6 @@ def run_reingest(
             len(failures),
         )
         finish_run(con, run_id, totals)
-    release_workers()  # again: re-cleaning pages not in the run cache may have forked them
     after_run(warehouse)  # search index, views and read snapshot, once per run
     return ReingestSummary(
         run_id,

@@ -107,7 +107,6 @@ def finish(warehouse: str, summary: RunSummary, error: str | None) -> None:
     fields = {name: value for name, value in asdict(summary).items() if name in _TOTALS}
     with writing(warehouse) as con:
         finish_run(con, summary.run_id, RunTotals(**fields), error)
-    release_workers()  # again: re-cleaning earlier runs' pages may have forked them
     after_run(warehouse)  # search index, views and read snapshot, once per run
 
 

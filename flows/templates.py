@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from extractors import runcache
-from extractors.batch import DEFAULT_RULES, Result, RulesSpec, extract_batch, extract_in_process
+from extractors.batch import (
+    DEFAULT_RULES,
+    Result,
+    RulesSpec,
+    extract_batch,
+    extract_in_process,
+    release_workers,
+)
 from extractors.records import ArticleRecord, Failure, RawDocument
 from extractors.rulesconfig import configured_spec
 from flows.pipeline import configured_batch_size
@@ -109,13 +116,15 @@ def _extract_again(
     for start in range(0, len(rows), size):
         documents, missing = load_documents(root, rows[start : start + size])
         results += [*missing, *_cleaned_again(documents, spec)]
+    release_workers()  # a no-op unless _cleaned_again forked them
     return results
 
 
 def _cleaned_again(documents: Sequence[RawDocument], spec: RulesSpec) -> list[Result]:
     """In input order. Pages this run extracted are only cleaned again, here; the others
     (articles of earlier runs) go to the extraction workers. The run has let its workers
-    go by now: forking them again is worth it only for real extraction (issue 7)."""
+    go by now: forking them again is worth it only for real extraction, and they go again
+    when re-cleaning ends, before the run's index build (issue 7)."""
     cache = runcache.current()
     held = [runcache.holds(cache, document) for document in documents]
     here = iter(extract_in_process([d for d, h in zip(documents, held, strict=True) if h], spec))
