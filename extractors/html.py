@@ -14,6 +14,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import HTML_PARSER, load_html
 
 from extractors.errors import EmptyDocument
+from extractors.fast_xpaths import speed_up_trafilatura
 from extractors.metadata import page_metadata
 from extractors.records import Extracted
 
@@ -45,6 +46,7 @@ def _use_c_element_lookup() -> None:
 
 
 _use_c_element_lookup()
+speed_up_trafilatura()
 
 
 def parse_html(html: str, url: str | None = None) -> Extracted:
