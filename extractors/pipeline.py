@@ -18,7 +18,6 @@ from extractors.language import detect_language
 from extractors.normalise import (
     article_id_for,
     content_hash,
-    content_sha256,
     document_id_for,
     word_count,
 )
@@ -31,7 +30,7 @@ TEXT_TYPES = frozenset({"text/plain"})
 
 
 def document_id(raw: RawDocument) -> str:
-    return document_id_for(raw.source_id, raw.url, content_sha256(raw.content))
+    return document_id_for(raw.source_id, raw.url, raw.content_sha256)
 
 
 def extract(raw: RawDocument) -> Extracted:

@@ -9,8 +9,10 @@ the bytes it came from and the code versions that made it.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,11 @@ class RawDocument:
     requested_url: str | None = None
     final_url: str | None = None
     http_status: int | None = None
+
+    @cached_property
+    def content_sha256(self) -> str:
+        """The hex SHA-256 of `content`; a run asks for it at several steps, hashed once."""
+        return hashlib.sha256(self.content).hexdigest()
 
 
 @dataclass(frozen=True)

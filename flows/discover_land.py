@@ -92,8 +92,7 @@ def land_pages(
 def discovered_batch(pages: Sequence[PageResult]) -> DiscoveredBatch:
     kept = [(p, p.raw) for p in pages if p.raw is not None]
     documents = [
-        (raw, document_id(raw), rawstore.relative_path(content_sha256(raw.content)))
-        for _, raw in kept
+        (raw, document_id(raw), rawstore.relative_path(raw.content_sha256)) for _, raw in kept
     ]
     return DiscoveredBatch(
         documents=documents,

@@ -17,7 +17,6 @@ from extractors.batch import (
     release_workers,
     submit_batch,
 )
-from extractors.normalise import content_sha256
 from extractors.pipeline import document_id
 from extractors.records import ArticleRecord, Failure, RawDocument
 from flows.pipeline import RunSummary, Steps, versions
@@ -74,7 +73,7 @@ def land(
     """Raw bytes first (idempotent files), then every row of the batch in one transaction."""
     root = rawstore.raw_root(warehouse)
     documents = [
-        (raw, document_id(raw), rawstore.store(root, content_sha256(raw.content), raw.content))
+        (raw, document_id(raw), rawstore.store(root, raw.content_sha256, raw.content))
         for raw in raws
     ]
     with session_for(warehouse).batch() as con:  # one connection for the run's batches

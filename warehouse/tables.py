@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, TypeVar
 
 import pyarrow as pa
 
-from extractors.normalise import content_sha256
 from extractors.records import ArticleRecord, Failure, RawDocument
 from warehouse.rawstore import relative_path
 
@@ -94,7 +93,7 @@ def removal_table(records: Sequence[ArticleRecord], run_id: str) -> pa.Table:
 def document_table(documents: Sequence[tuple[RawDocument, str, str]], run_id: str) -> pa.Table:
     documents = unique_by_key(documents, lambda d: d[1])
     raws = [raw for raw, _, _ in documents]
-    hashes = [content_sha256(raw.content) for raw in raws]
+    hashes = [raw.content_sha256 for raw in raws]
     columns = {
         "document_id": [document_id for _, document_id, _ in documents],
         "source_id": [raw.source_id for raw in raws],
