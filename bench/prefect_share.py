@@ -40,6 +40,9 @@ def _warm_up(folder: Path) -> None:
         run_ingest([sample], str(Path(scratch) / "warm.duckdb"), LOCAL_STEPS, mode="local")
 
 
+ROUNDS = 2  # flow and local alternate; the fastest of each is compared (see bench/README)
+
+
 def measure_prefect_share(
     folder: Path, warehouse_prefect: str, warehouse_local: str
 ) -> dict[str, Any]:
@@ -47,28 +50,46 @@ def measure_prefect_share(
     from flows.modes import configure_prefect_environment
 
     configure_prefect_environment()
+    import flows.ingest  # noqa: F401  (imported here so that its import is timed)
+
+    import_s = time.perf_counter() - started
+    _warm_up(folder)
+    rounds = [_one_round(folder, warehouse_prefect, warehouse_local, n) for n in range(ROUNDS)]
+    fastest = min(rounds, key=lambda r: r["prefect_s"])
+    return {
+        **fastest,
+        "run_s": time.perf_counter() - started - import_s,
+        "local_s": min(r["local_s"] for r in rounds),
+        "flow_runs_s": [r["prefect_s"] for r in rounds],
+        "local_runs_s": [r["local_s"] for r in rounds],
+        "prefect_import_s": import_s,
+    }
+
+
+def _one_round(folder: Path, prefect_at: str, local_at: str, index: int) -> dict[str, Any]:
     from flows.ingest import ingest_seeds
     from flows.pipeline import run_ingest
     from flows.steps import LOCAL_STEPS
 
-    import_s = time.perf_counter() - started
-    _warm_up(folder)
     inside = _time_run_ingest_in_flow()
     flow_started = time.perf_counter()
-    summary = ingest_seeds([str(folder)], warehouse_prefect)
+    summary = ingest_seeds([str(folder)], _fresh(prefect_at, index))
     flow_ended = time.perf_counter()
-    run_ingest([folder], warehouse_local, LOCAL_STEPS, mode="local")
-    local_s = time.perf_counter() - flow_ended
+    run_ingest([folder], _fresh(local_at, index), LOCAL_STEPS, mode="local")
     return {
-        "run_s": time.perf_counter() - flow_started,
         "prefect_s": flow_ended - flow_started,
-        "local_s": local_s,
+        "local_s": time.perf_counter() - flow_ended,
         "before_body_s": inside["first"] - flow_started,
         "body_s": inside["last"] - inside["first"],
         "after_body_s": flow_ended - inside["last"],
-        "prefect_import_s": import_s,
         "articles": summary["articles_new"],
     }
+
+
+def _fresh(warehouse: str, index: int) -> str:
+    # Every round lands into an empty warehouse, as the first did.
+    path = Path(warehouse)
+    return str(path if index == 0 else path.with_name(f"{path.stem}-{index}{path.suffix}"))
 
 
 def _time_run_ingest_in_flow() -> dict[str, float]:
@@ -77,7 +98,7 @@ def _time_run_ingest_in_flow() -> dict[str, float]:
     import flows.ingest
 
     marks: dict[str, float] = {}
-    original = flows.ingest.run_ingest
+    original = getattr(flows.ingest.run_ingest, "__wrapped__", flows.ingest.run_ingest)
 
     def timed(*args: Any, **kwargs: Any) -> Any:
         marks["first"] = time.perf_counter()
@@ -86,5 +107,6 @@ def _time_run_ingest_in_flow() -> dict[str, float]:
         finally:
             marks["last"] = time.perf_counter()
 
+    timed.__wrapped__ = original  # type: ignore[attr-defined]  # so rounds do not nest
     flows.ingest.run_ingest = timed
     return marks

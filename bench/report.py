@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from bench.measure import MIB, StepResult, TreePeaks, mib
 from bench.scenarios import Results
@@ -150,14 +151,21 @@ def _round_lines(results: Results) -> list[str]:
     ]
 
 
-def _prefect_parts(report: dict[str, float]) -> str:
+def _prefect_parts(report: dict[str, Any]) -> str:
     inside = report["body_s"] - report["local_s"]
     return (
         f"    flow {report['prefect_s']:.1f} s = {report['before_body_s']:.1f} s before the "
         f"body + {report['body_s']:.1f} s body (local run {report['local_s']:.1f} s, so "
         f"{inside:+.1f} s in tasks) + {report['after_body_s']:.1f} s after; "
-        f"import prefect {report['prefect_import_s']:.1f} s"
+        f"import prefect {report['prefect_import_s']:.1f} s\n"
+        f"    (4) compares the fastest of {len(report.get('flow_runs_s', [1]))} alternating "
+        f"runs: flow {_seconds(report.get('flow_runs_s', []))}; "
+        f"local {_seconds(report.get('local_runs_s', []))}"
     )
+
+
+def _seconds(values: list[float]) -> str:
+    return ", ".join(f"{value:.1f} s" for value in values)
 
 
 def _after_run_line(results: Results) -> list[str]:

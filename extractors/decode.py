@@ -63,7 +63,7 @@ def _strip_bom(data: bytes) -> tuple[str | None, bytes]:
     return None, data
 
 
-# Control bytes that text does not hold (tab, newlines, form feed and CR are text).
+# Control bytes that text does not hold (tab, LF, vertical tab, form feed and CR are text).
 _CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or b > 13)
 
 

@@ -14,8 +14,11 @@ libxml2, and each has an exact rewrite:
   that step asks for a position (whose meaning would change).
 
 Each rewritten XPath replaces the original in every loaded trafilatura module (lists in
-place, since functions bind them as default arguments too). tests/test_fast_xpaths.py
-checks that each selects what the original does, and that extraction is unchanged.
+place, so every module holding the same list sees it); one that does not compile keeps
+the original. Both rewrites are judged from the text of the path, conservatively; what
+makes them exact for the XPaths they touch is the pinned trafilatura version together with
+tests/test_fast_xpaths.py, which checks that each selects what the original does and that
+extraction is unchanged.
 """
 
 from __future__ import annotations
@@ -24,19 +27,26 @@ import re
 import sys
 from types import ModuleType
 
-from lxml.etree import XPath
+from lxml.etree import XPath, XPathSyntaxError
 
 REGEXP_NS = "http://exslt.org/regular-expressions"
 # re:test(ATTRIBUTES, 'pattern'[, 'flags']), ATTRIBUTES one attribute or a union of them.
 _RE_TEST = re.compile(
-    r"re:test\(\s*(?P<attributes>@[\w-]+(?:\s*\|\s*@[\w-]+)*)\s*,"
+    r"(?<![\w:.-])re:test\(\s*(?P<attributes>@[\w-]+(?:\s*\|\s*@[\w-]+)*)\s*,"
     r"\s*(?P<pattern>'[^']*'|\"[^\"]*\")\s*(?:,\s*(?P<flags>'[^']*'|\"[^\"]*\")\s*)?\)"
 )
 # A path opening with .//* or //* whose only predicate is a list of self:: name tests.
 _NAME_STEP = re.compile(
     r"^(?P<open>\s*\(?\s*)(?P<axis>\.?//)\*\[\s*(?P<names>self::[\w-]+(?:\s+or\s+self::[\w-]+)*)\s*\]"
 )
-_POSITIONAL = re.compile(r"position\s*\(|last\s*\(|^\s*[\d.]+\s*$")
+# What could make a predicate a number (a position): digits, variables, arithmetic and the
+# functions returning numbers; read with quoted strings and names removed.
+_NUMERIC = re.compile(
+    r"\d|\$|[+*]|\sdiv\s|\smod\s|\s-\s|\)\s*-|"
+    r"\b(?:position|last|count|number|sum|floor|ceiling|round|string-length)\s*\("
+)
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_NAME = re.compile(r"[A-Za-z_][\w.-]*+(?:::[A-Za-z_][\w.-]*+)?(?!\s*\()")
 
 _originals: dict[str, str] = {}  # rewritten path -> the path trafilatura wrote
 
@@ -56,7 +66,10 @@ def _guard_call(call: re.Match[str]) -> str:
     if _may_match_empty(pattern, flags):
         return call[0]  # an element without the attribute could pass: keep the callback
     present = " or ".join(name.strip() for name in call["attributes"].split("|"))
-    return f"(({present}) and {call[0]})"
+    guard = f"(({present}) and "
+    if call.string[: call.start()].endswith(guard):
+        return call[0]  # guarded already
+    return f"{guard}{call[0]})"
 
 
 def _may_match_empty(pattern: str, flags: str) -> bool:
@@ -74,11 +87,16 @@ def unioned(path: str) -> str:
     if step is None:
         return path
     rest = path[step.end() :]
-    if any(_POSITIONAL.search(predicate) for predicate in _predicates(rest)):
+    if any(_may_be_numeric(predicate) for predicate in _predicates(rest)):
         return path
     names = [test.strip().removeprefix("self::") for test in step["names"].split(" or ")]
     union = "|".join(f"{step['axis']}{name}" for name in names)
     return f"{step['open']}({union}){rest}"
+
+
+def _may_be_numeric(predicate: str) -> bool:
+    # Names may hold digits (h1) and so may strings; functions keep their "(" (not names).
+    return bool(_NUMERIC.search(_NAME.sub(" ", _QUOTED.sub(" ", predicate))))
 
 
 def _predicates(text: str) -> list[str]:
@@ -129,7 +147,7 @@ def original_paths() -> dict[str, str]:
 def _trafilatura_modules() -> list[ModuleType]:
     import trafilatura  # noqa: F401  (loads the modules that hold the XPaths)
 
-    names = [name for name in sys.modules if name.split(".")[0] == "trafilatura"]
+    names = [name for name in list(sys.modules) if name.split(".")[0] == "trafilatura"]
     return [sys.modules[name] for name in sorted(names)]
 
 
@@ -145,9 +163,17 @@ def _replacement(xpath: XPath, made: dict[int, tuple[XPath, XPath]]) -> XPath:
     if xpath.path in _originals:
         return xpath  # swapped in by an earlier call
     if id(xpath) not in made:  # else seen through another module
-        path = faster(xpath.path)
-        replacement = xpath if path == xpath.path else XPath(path, namespaces={"re": REGEXP_NS})
+        replacement = _compiled(faster(xpath.path), xpath)
         made[id(xpath)] = (xpath, replacement)
         if replacement is not xpath:
-            _originals[path] = xpath.path
+            _originals[replacement.path] = xpath.path
     return made[id(xpath)][1]
+
+
+def _compiled(path: str, original: XPath) -> XPath:
+    if path == original.path:
+        return original
+    try:
+        return XPath(path, namespaces={"re": REGEXP_NS})
+    except XPathSyntaxError:  # a shape the rewrites misread: trafilatura's own stays
+        return original

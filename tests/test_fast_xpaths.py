@@ -20,7 +20,7 @@ from trafilatura.utils import load_html
 
 from bench.pages import OUTLETS, page_html
 from extractors import html as _loads_the_swap  # noqa: F401  (imported for its effect)
-from extractors.fast_xpaths import REGEXP_NS, guarded, original_paths, unioned
+from extractors.fast_xpaths import REGEXP_NS, _compiled, guarded, original_paths, unioned
 from tests.newssite import article_html
 from tests.newsstories import ON_TOPIC, SYNDICATED
 
@@ -69,13 +69,30 @@ def test_a_pattern_that_matches_nothing_at_all_keeps_its_callback(pattern: str) 
 
 def test_a_leading_list_of_names_becomes_a_union() -> None:
     assert unioned(".//*[self::div or self::aside][@id]") == "(.//div|.//aside)[@id]"
+    assert unioned(".//*[self::div or self::p][not(.//h1)]") == "(.//div|.//p)[not(.//h1)]"
     assert unioned("(//*[self::h1 or self::h2][@class])[1]") == "((//h1|//h2)[@class])[1]"
+
+
+def test_guarding_twice_guards_once_and_other_prefixes_are_left_alone() -> None:
+    path = "//*[re:test(@class, 'nav')]"
+    assert guarded(guarded(path)) == guarded(path)
+    assert guarded("//*[xre:test(@class, 'nav')]") == "//*[xre:test(@class, 'nav')]"
+
+
+def test_a_rewrite_that_does_not_compile_keeps_the_original() -> None:
+    original = XPath("//a")
+    assert _compiled("//a[", original) is original
 
 
 @pytest.mark.parametrize(
     "path",
     [
         ".//*[self::div or self::p][2]",
+        ".//*[self::div or self::p][(1)]",
+        ".//*[self::div or self::p][1 + 0]",
+        ".//*[self::div or self::p][$n]",
+        ".//*[self::div or self::p][count(a)]",
+        ".//*[self::div or self::p][string-length(@id)]",
         ".//*[self::div or self::p][position() < 3]",
         ".//*[self::div or self::p][@id][last()]",
         ".//*[self::div and @id]",  # not a plain list of names

@@ -62,3 +62,22 @@ def test_a_writer_spills_beside_the_warehouse(tmp_path: Path) -> None:
     with writing(warehouse) as con:
         row = con.execute("SELECT current_setting('temp_directory')").fetchone()
     assert row == (f"{warehouse}.tmp",)
+
+
+def test_a_warehouse_written_with_default_groups_takes_new_rows(tmp_path: Path) -> None:
+    """Warehouses made before writers attached with small groups (or written by a shell)."""
+    warehouse = tmp_path / "news.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("CREATE TABLE keyed (i INTEGER PRIMARY KEY, s VARCHAR)")
+        con.execute("INSERT INTO keyed SELECT range, 'old' FROM range($n)", {"n": ROWS})
+    with writing(warehouse) as con:
+        con.execute(
+            "INSERT INTO keyed SELECT range, 'new' FROM range($n, $m)", {"n": ROWS, "m": 2 * ROWS}
+        )
+        con.execute("UPDATE keyed SET s = 'changed' WHERE i < 10")
+    with writing(warehouse) as con:
+        con.execute("CHECKPOINT")
+    with reading(warehouse) as con:
+        counts = con.execute("SELECT s, count(*) FROM keyed GROUP BY s ORDER BY s").fetchall()
+    assert counts == [("changed", 10), ("new", ROWS), ("old", ROWS - 10)]
+    assert row_groups(warehouse, "keyed") >= 2

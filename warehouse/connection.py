@@ -33,7 +33,7 @@ DEFAULT_LOCK_TIMEOUT_S = 60.0
 WRITER_MEMORY_LIMIT = "256MB"
 # Rows per row group for writers. A checkpoint rewrites the last, partial row group; with
 # DuckDB's default (122,880 rows) that is the whole of `articles` until it holds that many,
-# so every checkpoint of a run (each 16 MB of WAL, and each session close) took memory
+# so every checkpoint of a run (each 64 MB of WAL, and each session close) took memory
 # and time growing with the warehouse: 230 MiB and 0.75 s at 20,000 articles (issue 7).
 # 8,192 rows bound that rewrite; 2,048 bounded it more but doubled the time and memory of
 # the full-text index build, whose tables are rebuilt whole. DuckDB keeps this per attach,
