@@ -32,6 +32,9 @@ from extractors.records import ArticleRecord, Failure, RawDocument
 
 DEFAULT_DEADLINE_S = 20.0
 IN_PROCESS_BELOW = 32
+# A worker holds a chunk's pages and results at once; larger chunks (a Prefect flow's
+# 500-page batches made 63-page ones) took workers from 195 to 300 MiB (issue 7).
+MAX_CHUNK_PAGES = 25
 
 
 @dataclass(frozen=True)
@@ -212,7 +215,7 @@ def submit_batch(
     if len(raws) < IN_PROCESS_BELOW:
         return PendingBatch([_completed(extract_in_process(raws, spec, learned, deadline_s))])
     workers = os.cpu_count() or 2
-    size = max(1, -(-len(raws) // (workers * 4)))
+    size = max(1, min(MAX_CHUNK_PAGES, -(-len(raws) // (workers * 4))))
     chunks = [raws[i : i + size] for i in range(0, len(raws), size)]
     pool = _worker_pool()
     return PendingBatch(
