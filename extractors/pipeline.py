@@ -85,7 +85,7 @@ def extract_once(raw: RawDocument, cache: str | None) -> Extracted:
     """`extract`, or what it gave for the same bytes earlier in the run (`runcache`)."""
     if cache is None:
         return extract(raw)
-    key = runcache.key(raw)  # hashes the whole page: once, for the lookup and the keeping
+    key = runcache.key(raw)  # once, for the lookup and the keeping
     found = runcache.load(cache, key)
     if found is None:
         found = extract(raw)

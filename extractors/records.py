@@ -9,10 +9,11 @@ the bytes it came from and the code versions that made it.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+
+from extractors.normalise import content_sha256
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class RawDocument:
     @cached_property
     def content_sha256(self) -> str:
         """The hex SHA-256 of `content`; a run asks for it at several steps, hashed once."""
-        return hashlib.sha256(self.content).hexdigest()
+        return content_sha256(self.content)
 
 
 @dataclass(frozen=True)
